@@ -1,0 +1,8 @@
+/** The kdump4j command line. */
+module io.kdump4j.cli {
+    requires io.kdump4j.format;
+    requires io.kdump4j.kernel;
+    requires info.picocli;
+
+    opens io.kdump4j.cli to info.picocli;
+}

@@ -1,0 +1,41 @@
+package io.kdump4j.format;
+
+import io.kdump4j.format.mem.PhysicalMemory;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An opened dump container: its notes and its physical memory. Knows nothing of kernels;
+ * the kernel layer reads VMCOREINFO from {@link #notes()} and pages from {@link #memory()}.
+ */
+public interface DumpFile extends Closeable {
+
+    /** The file name as the user gave it. */
+    String name();
+
+    DumpDetails details();
+
+    /** The byte order of the dumped machine. */
+    ByteOrder byteOrder();
+
+    /** Every ELF note the container carries, in file order. */
+    List<Note> notes();
+
+    PhysicalMemory memory();
+
+    /** The VMCOREINFO note's text, when the dump carries one. */
+    default Optional<String> vmcoreinfo() {
+        for (Note n : notes()) {
+            if (n.name().equals("VMCOREINFO")) {
+                return Optional.of(new String(n.desc(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,269 @@
+package io.kdump4j.format.codec;
+
+import io.airlift.compress.v3.lzo.LzoCompressor;
+import io.airlift.compress.v3.lzo.LzoDecompressor;
+import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
+import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
+import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
+import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The per-page codecs of the kdump-compressed format, with the page flag each is recorded
+ * under ({@code DUMP_DH_COMPRESSED_*} in makedumpfile's {@code diskdump_mod.h}).
+ *
+ * <p>Instances are not thread-safe: a codec object keeps its (de)compressor state, so each
+ * thread makes its own with {@link #create(Kind)}.
+ *
+ * <ul>
+ *   <li>zlib: a zlib-wrapped deflate stream (makedumpfile uses {@code compress2}), JDK.</li>
+ *   <li>LZO: lzo1x_1 raw block, as {@code lzo1x_1_compress} writes it.</li>
+ *   <li>snappy: one raw snappy block (not the framed format).</li>
+ *   <li>zstd: one zstd frame (makedumpfile: {@code ZSTD_compressCCtx} at level 1).</li>
+ * </ul>
+ */
+public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, PageCodec.Snappy, PageCodec.Zstd {
+
+    /** A codec and its flag bit in a page descriptor and in the header status. */
+    public enum Kind {
+        ZLIB(0x1, "zlib"),
+        LZO(0x2, "lzo"),
+        SNAPPY(0x4, "snappy"),
+        ZSTD(0x20, "zstd");
+
+        private final int flag;
+        private final String id;
+
+        Kind(int flag, String id) {
+            this.flag = flag;
+            this.id = id;
+        }
+
+        public int flag() {
+            return flag;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** The codec whose flag is set in {@code flags}, or null for a raw page. */
+        public static Kind fromFlags(int flags) {
+            for (Kind k : values()) {
+                if ((flags & k.flag) != 0) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        public static Kind fromId(String id) {
+            for (Kind k : values()) {
+                if (k.id.equals(id)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown codec " + id + " (zlib, lzo, snappy, zstd)");
+        }
+    }
+
+    public static PageCodec create(Kind kind) {
+        return switch (kind) {
+            case ZLIB -> new Zlib();
+            case LZO -> new Lzo();
+            case SNAPPY -> new Snappy();
+            case ZSTD -> new Zstd();
+        };
+    }
+
+    public abstract Kind kind();
+
+    /**
+     * Decompresses {@code src[srcOff, srcOff+srcLen)} into exactly {@code dstLen} bytes.
+     *
+     * @throws DataFormatException when the data is corrupt or does not decode to exactly
+     *     {@code dstLen} bytes
+     */
+    public abstract void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+            throws DataFormatException;
+
+    /**
+     * Compresses into {@code dst} and returns the compressed length, or -1 when the result
+     * would not fit in {@code dst} (the caller then stores the page raw).
+     */
+    public abstract int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity);
+
+    /** The buffer size {@link #compress} may need for an input of {@code len} bytes. */
+    public abstract int maxCompressedLength(int len);
+
+    static DataFormatException corrupt(Kind k, String detail) {
+        return new DataFormatException(k.id() + " page does not decode: " + detail);
+    }
+
+    /** zlib via the JDK's {@link Inflater}/{@link Deflater}, reused across pages. */
+    static final class Zlib extends PageCodec {
+        private final Inflater inflater = new Inflater();
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+
+        @Override
+        public Kind kind() {
+            return Kind.ZLIB;
+        }
+
+        @Override
+        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+                throws DataFormatException {
+            inflater.reset();
+            inflater.setInput(src, srcOff, srcLen);
+            int n = 0;
+            while (n < dstLen) {
+                int r = inflater.inflate(dst, dstOff + n, dstLen - n);
+                if (r == 0) {
+                    if (inflater.finished() || inflater.needsInput() || inflater.needsDictionary()) {
+                        break;
+                    }
+                }
+                n += r;
+            }
+            if (n != dstLen) {
+                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
+            }
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
+            deflater.reset();
+            deflater.setInput(src, srcOff, srcLen);
+            deflater.finish();
+            int n = 0;
+            while (!deflater.finished()) {
+                if (n >= dstCapacity) {
+                    return -1;
+                }
+                n += deflater.deflate(dst, dstOff + n, dstCapacity - n);
+            }
+            return n;
+        }
+
+        @Override
+        public int maxCompressedLength(int len) {
+            return len + (len >> 12) + (len >> 14) + (len >> 25) + 13 + 6;
+        }
+    }
+
+    /** lzo1x via aircompressor's pure-Java implementation. */
+    static final class Lzo extends PageCodec {
+        private final LzoDecompressor d = new LzoDecompressor();
+        private final LzoCompressor c = new LzoCompressor();
+
+        @Override
+        public Kind kind() {
+            return Kind.LZO;
+        }
+
+        @Override
+        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+                throws DataFormatException {
+            int n;
+            try {
+                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
+            } catch (RuntimeException e) {
+                throw corrupt(kind(), String.valueOf(e.getMessage()));
+            }
+            if (n != dstLen) {
+                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
+            }
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
+            if (dstCapacity < c.maxCompressedLength(srcLen)) {
+                return -1;
+            }
+            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
+        }
+
+        @Override
+        public int maxCompressedLength(int len) {
+            return c.maxCompressedLength(len);
+        }
+    }
+
+    /** Raw snappy blocks via aircompressor's pure-Java implementation. */
+    static final class Snappy extends PageCodec {
+        private final SnappyJavaDecompressor d = new SnappyJavaDecompressor();
+        private final SnappyJavaCompressor c = new SnappyJavaCompressor();
+
+        @Override
+        public Kind kind() {
+            return Kind.SNAPPY;
+        }
+
+        @Override
+        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+                throws DataFormatException {
+            int n;
+            try {
+                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
+            } catch (RuntimeException e) {
+                throw corrupt(kind(), String.valueOf(e.getMessage()));
+            }
+            if (n != dstLen) {
+                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
+            }
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
+            if (dstCapacity < c.maxCompressedLength(srcLen)) {
+                return -1;
+            }
+            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
+        }
+
+        @Override
+        public int maxCompressedLength(int len) {
+            return c.maxCompressedLength(len);
+        }
+    }
+
+    /** zstd frames via aircompressor's pure-Java implementation. */
+    static final class Zstd extends PageCodec {
+        private final ZstdJavaDecompressor d = new ZstdJavaDecompressor();
+        private final ZstdJavaCompressor c = new ZstdJavaCompressor();
+
+        @Override
+        public Kind kind() {
+            return Kind.ZSTD;
+        }
+
+        @Override
+        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+                throws DataFormatException {
+            int n;
+            try {
+                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
+            } catch (RuntimeException e) {
+                throw corrupt(kind(), String.valueOf(e.getMessage()));
+            }
+            if (n != dstLen) {
+                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
+            }
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
+            if (dstCapacity < c.maxCompressedLength(srcLen)) {
+                return -1;
+            }
+            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
+        }
+
+        @Override
+        public int maxCompressedLength(int len) {
+            return c.maxCompressedLength(len);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.kdump4j.format.elf;
+
+import io.kdump4j.format.io.ByteSource;
+import io.kdump4j.format.mem.AddressSpace;
+import io.kdump4j.format.mem.MemoryFault;
+import io.kdump4j.format.mem.PhysicalMemory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Physical memory of an ELF core: PT_LOAD segments looked up by {@code p_paddr}.
+ *
+ * <p>Rule for {@code p_filesz < p_memsz} (as drgn's {@code program.c} argues): the bytes past
+ * {@code p_filesz} were not saved, and every writer we know (makedumpfile {@code -E} for
+ * trailing excluded pages, QEMU for holes) means them as zeros; they read as zeros. When the
+ * dump is incomplete and a segment's data runs past the end of the file, the missing tail is
+ * a {@link MemoryFault.Reason#LOST} page instead.
+ *
+ * <p>Overlapping segments (x86_64 /proc/vmcore describes the kernel text twice: once in its
+ * own PT_LOAD and once inside System RAM) hold the same bytes; the first one found is used.
+ */
+final class ElfPhysicalMemory implements PhysicalMemory {
+    private final ByteSource src;
+    private final int pageSize;
+    private final long[] start;
+    private final long[] memEnd;
+    private final long[] fileEnd;
+    private final long[] declaredEnd;
+    private final long[] offset;
+    private final long maxPfn;
+    private final long present;
+    private final long excluded;
+
+    ElfPhysicalMemory(ByteSource src, List<ProgramHeader> headers, int pageSize) {
+        this.src = src;
+        this.pageSize = pageSize;
+        List<ProgramHeader> loads = new ArrayList<>();
+        for (ProgramHeader h : headers) {
+            if (h.type() == ElfConstants.PT_LOAD && h.memsz() > 0 && h.paddr() != -1L) {
+                loads.add(h);
+            }
+        }
+        loads.sort(Comparator.comparingLong(ProgramHeader::paddr));
+        int n = loads.size();
+        start = new long[n];
+        memEnd = new long[n];
+        fileEnd = new long[n];
+        declaredEnd = new long[n];
+        offset = new long[n];
+        long max = 0;
+        long pres = 0;
+        long excl = 0;
+        for (int i = 0; i < n; i++) {
+            ProgramHeader h = loads.get(i);
+            start[i] = h.paddr();
+            memEnd[i] = h.paddr() + h.memsz();
+            long avail = Math.max(0, Math.min(h.filesz(), src.size() - Math.min(src.size(), h.offset())));
+            fileEnd[i] = h.paddr() + avail;
+            declaredEnd[i] = h.paddr() + h.filesz();
+            offset[i] = h.offset();
+            max = Math.max(max, Long.divideUnsigned(memEnd[i] + pageSize - 1, pageSize));
+            boolean overlapsPrevious = i > 0 && start[i] < memEnd[i - 1];
+            if (!overlapsPrevious) {
+                pres += h.filesz() / pageSize;
+                excl += (h.memsz() - h.filesz()) / pageSize;
+            }
+        }
+        this.maxPfn = max;
+        this.present = pres;
+        this.excluded = excl;
+    }
+
+    @Override
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The index of the segment holding {@code paddr}, or -1. */
+    private int find(long paddr) {
+        int i = Arrays.binarySearch(start, paddr);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        // Segments may overlap: walk back over earlier starts that still cover the address.
+        for (int j = i; j >= 0 && j > i - 4; j--) {
+            if (Long.compareUnsigned(paddr, start[j]) >= 0 && Long.compareUnsigned(paddr, memEnd[j]) < 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void read(long paddr, byte[] dst, int dstOffset, int length) throws IOException {
+        long pos = paddr;
+        int done = 0;
+        while (done < length) {
+            int seg = find(pos);
+            if (seg < 0) {
+                throw new MemoryFault(pos, AddressSpace.PHYSICAL, MemoryFault.Reason.NOT_IN_DUMP);
+            }
+            int n = (int) Math.min(length - done, memEnd[seg] - pos);
+            if (pos < fileEnd[seg]) {
+                int fromFile = (int) Math.min(n, fileEnd[seg] - pos);
+                src.read(offset[seg] + (pos - start[seg]), dst, dstOffset + done, fromFile, "PT_LOAD data");
+                n = fromFile;
+            } else {
+                if (pos < declaredEnd[seg]) {
+                    throw new MemoryFault(pos, AddressSpace.PHYSICAL, MemoryFault.Reason.LOST);
+                }
+                n = (int) Math.min(n, memEnd[seg] - pos);
+                Arrays.fill(dst, dstOffset + done, dstOffset + done + n, (byte) 0);
+            }
+            done += n;
+            pos += n;
+        }
+    }
+
+    @Override
+    public PageState state(long pfn) {
+        long paddr = pfn * pageSize;
+        return find(paddr) >= 0 ? PageState.PRESENT : PageState.ABSENT;
+    }
+
+    @Override
+    public long maxPfn() {
+        return maxPfn;
+    }
+
+    @Override
+    public long pagesPresent() {
+        return present;
+    }
+
+    @Override
+    public long pagesExcluded() {
+        return excluded;
+    }
+}

@@ -1,0 +1,41 @@
+package io.kdump4j.format.mem;
+
+import java.io.IOException;
+
+/**
+ * The physical memory a dump holds, page by page. Reads may span pages; a page that is not
+ * available throws {@link MemoryFault} with its reason, and bytes that the container says
+ * exist but cannot be decoded throw {@link io.kdump4j.format.io.DumpFormatException}.
+ */
+public interface PhysicalMemory {
+
+    /** The page size in bytes (the dumped kernel's page size). */
+    int pageSize();
+
+    /** Reads {@code length} bytes at physical address {@code paddr}. */
+    void read(long paddr, byte[] dst, int dstOffset, int length) throws IOException;
+
+    /** What the dump says of the page with this frame number. */
+    PageState state(long pfn);
+
+    /** One past the highest page frame number the dump describes. */
+    long maxPfn();
+
+    /** Pages present in the dump (readable, including zero pages stored once). */
+    long pagesPresent();
+
+    /** Pages of RAM the saver dropped (filtered); 0 when the container cannot tell. */
+    long pagesExcluded();
+
+    /** What the dump holds of one page frame. */
+    enum PageState {
+        /** The page's bytes are in the dump. */
+        PRESENT,
+        /** RAM, but the saver filtered it out. */
+        EXCLUDED,
+        /** The dump is incomplete: the page was meant to be written but was not. */
+        LOST,
+        /** No RAM at this frame, or outside what the dump covers. */
+        ABSENT
+    }
+}

@@ -1,0 +1,6 @@
+/** The kernel program over a dump: VMCOREINFO, architectures, address translation, helpers. */
+module io.kdump4j.kernel {
+    requires transitive io.kdump4j.format;
+
+    exports io.kdump4j.kernel;
+}
