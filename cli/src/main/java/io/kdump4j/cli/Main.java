@@ -1,19 +1,81 @@
 package io.kdump4j.cli;
 
-import io.kdump4j.format.DumpFile;
-import io.kdump4j.format.Dumps;
-import java.nio.file.Path;
+import io.kdump4j.format.io.DumpFormatException;
+import io.kdump4j.format.mem.MemoryFault;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import picocli.CommandLine;
 
-/** Placeholder entry point, replaced by the picocli command tree. */
+/**
+ * The one entry point. Maps failures to {@link ExitCodes} and one clear line on stderr; a
+ * stack trace only with {@code --debug}.
+ */
 public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        try (DumpFile d = Dumps.open(Path.of(args[0]))) {
-            System.out.println(d.details());
-            System.out.println(d.memory().pagesPresent() + " pages; notes " + d.notes().size());
-            System.out.println(d.vmcoreinfo().orElse("").lines().findFirst().orElse(""));
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        CommandLine cl = new CommandLine(new Kdump4j());
+        cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, debug));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            line(ex.getMessage());
+            ex.getCommandLine().usage(System.err);
+            return ExitCodes.USAGE;
+        });
+        return cl.execute(rest);
+    }
+
+    static int handle(Exception ex, boolean debug) {
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException u) {
+            t = u.getCause();
         }
+        if (debug) {
+            t.printStackTrace(System.err);
+        }
+        return switch (t) {
+            case DumpFormatException e -> {
+                line(e.getMessage());
+                yield ExitCodes.BAD_DUMP;
+            }
+            case MemoryFault e -> {
+                line("the dump lacks data this command needs: " + e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
+            case MissingDataException e -> {
+                line(e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
+            case NoSuchFileException e -> {
+                line(e.getFile() + ": no such file");
+                yield ExitCodes.IO;
+            }
+            case AccessDeniedException e -> {
+                line(e.getFile() + ": permission denied");
+                yield ExitCodes.IO;
+            }
+            case IOException e -> {
+                line(e.getMessage() == null ? e.toString() : e.getMessage());
+                yield ExitCodes.IO;
+            }
+            default -> {
+                line("internal error: " + t + (debug ? "" : " (rerun with --debug for the stack trace, and please report it)"));
+                yield ExitCodes.INTERNAL;
+            }
+        };
+    }
+
+    private static void line(String s) {
+        System.err.println("kdump4j: " + s);
     }
 }

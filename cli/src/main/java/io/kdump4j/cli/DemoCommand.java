@@ -1,0 +1,66 @@
+package io.kdump4j.cli;
+
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.Dumps;
+import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.helpers.printk.KernelLog;
+import io.kdump4j.kernel.helpers.printk.LogRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kdump4j demo [DUMP]}: opens a real crash dump (by default the x86_64 flattened
+ * fixture in ../shared/fixtures) and prints what it says: the dump's description and the last
+ * words of the kernel log. Exits 0 only when the dump was read and its log holds a panic.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Read a real crash dump end to end (default: the project's x86_64 fixture) and print what it says.")
+final class DemoCommand implements Callable<Integer> {
+    /** Relative to the project root: the flattened kdump-compressed dump of a real sysrq crash. */
+    static final String DEFAULT_DUMP = "../shared/fixtures/x86_64-6.1.0-56-amd64/sysrq-flat/vmcore.flat";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DUMP", description = "dump to read (default: " + DEFAULT_DUMP + ")")
+    Path dump;
+
+    @Override
+    public Integer call() throws IOException {
+        Path p = dump != null ? dump : defaultDump();
+        try (DumpFile d = Dumps.open(p)) {
+            DumpInfo info = DumpInfo.of(d, Files.size(p));
+            System.out.print(info.toText());
+            KernelDump k = KernelDump.open(d);
+            List<LogRecord> records = KernelLog.read(k);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            KernelLog.writeMakedumpfileText(records, buf);
+            List<String> lines = buf.toString(StandardCharsets.ISO_8859_1).lines().toList();
+            String panic = lines.stream().filter(l -> l.contains("Kernel panic - not syncing")).findFirst().orElse(null);
+            System.out.println();
+            System.out.println("kernel log: " + records.size() + " records; the last lines:");
+            lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> System.out.println("  " + l));
+            System.out.println();
+            if (panic == null) {
+                System.out.println("demo: no panic message found in the kernel log");
+                return ExitCodes.MISSING_DATA;
+            }
+            System.out.println("demo: the kernel said: " + panic.substring(panic.indexOf(']') + 2));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Path defaultDump() throws NoSuchFileException {
+        String root = System.getProperty("kdump4j.root", System.getenv().getOrDefault("KDUMP4J_ROOT", "."));
+        Path p = Path.of(root).resolve(DEFAULT_DUMP).normalize();
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(p.toString(), null, "the default demo dump is missing; give a DUMP");
+        }
+        return p;
+    }
+}

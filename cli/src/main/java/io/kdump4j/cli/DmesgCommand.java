@@ -1,0 +1,37 @@
+package io.kdump4j.cli;
+
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.Dumps;
+import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.helpers.printk.KernelLog;
+import io.kdump4j.kernel.helpers.printk.LogRecord;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kdump4j dmesg DUMP}: the kernel log, byte-identical to {@code makedumpfile --dump-dmesg}.
+ */
+@Command(name = "dmesg", mixinStandardHelpOptions = true,
+        description = "Print the kernel log of a dump (same bytes as makedumpfile --dump-dmesg).")
+final class DmesgCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DUMP", description = "ELF, kdump-compressed or flattened dump")
+    Path dump;
+
+    @Override
+    public Integer call() throws IOException {
+        try (DumpFile d = Dumps.open(dump)) {
+            KernelDump k = KernelDump.open(d);
+            List<LogRecord> records = KernelLog.read(k);
+            OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+            KernelLog.writeMakedumpfileText(records, out);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

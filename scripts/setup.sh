@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what kdump4j needs on a Debian 12 machine (idempotent; run as root or with sudo):
+# Maven to build, and the real peers the tests compare against (makedumpfile, crash), zstd and
+# xz for the compressed fixtures. JDK 25 (Temurin) is expected beside Debian's Java 17.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+packages=(maven makedumpfile crash zstd xz-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+. "$root/scripts/find-java.sh"
+kdump4j_find_java
+echo "setup: ready (JAVA_HOME=$JAVA_HOME)" >&2
