@@ -2,7 +2,7 @@
 # Prepares the QEMU kdump-cycle test (tests/e2e, setup module's KdumpCycleE2eTest):
 #  - installs with apt what the cycle needs on the host: qemu-system-x86 (software emulation),
 #    busybox-static (the capture initramfs' shell), cpio (to re-read our archives in tests),
-#    e2fsprogs (mkfs.ext4 for the dump disk);
+#    e2fsprogs (mkfs.ext4 and debugfs for the dump disk), kmod (modinfo, to check our .modinfo reader);
 #  - downloads the current Debian amd64 kernel package with `apt-get download` and unpacks
 #    vmlinuz, config and modules into ~/.cache/kdump4j/kernels/<release>/ (outside the work tree).
 # Idempotent: a second run only checks. Prints the kernel directory on its last line.
@@ -10,7 +10,7 @@ set -euo pipefail
 cache="${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}/kernels"
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
-packages=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils)
+packages=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils kmod)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
