@@ -64,9 +64,9 @@ public final class KernelModules {
     /**
      * The modules to load, dependencies first, for the requested names. A requested module that
      * is built in is skipped; one that is neither built in nor present is an error naming it. A
-     * soft dependency ({@code softdep pre:}, e.g. ext4 -> crc32c) names a crypto algorithm or
-     * alias rather than a file: it is taken when a module of that name or {@code <name>_generic}
-     * exists, and skipped otherwise (the kernel may have it built in).
+     * soft dependency ({@code softdep pre:}, e.g. ext4 -> crypto-crc32c) names an alias rather
+     * than a file: see {@link #softdepModule}; skipped when no module matches (the kernel may
+     * have it built in).
      */
     public List<ModuleInfo> resolve(List<String> requested) throws IOException {
         LinkedHashMap<String, ModuleInfo> order = new LinkedHashMap<>();
@@ -99,13 +99,30 @@ public final class KernelModules {
             visit(d, order, path);
         }
         for (String s : m.softdeps()) {
-            String n = has(s) ? s : has(s + "_generic") ? s + "_generic" : null;
+            String n = softdepModule(s);
             if (n != null) {
                 visit(n, order, path);
             }
         }
         path.remove(path.size() - 1);
         order.put(name, m);
+    }
+
+    /**
+     * The module file for a soft dependency, which usually names a crypto algorithm alias:
+     * ext4 and jbd2 say {@code pre: crypto-crc32c}, provided by crc32c_generic.ko (its
+     * {@code alias=crypto-crc32c}). Without modules.alias (made by depmod, not shipped) we try
+     * the name, the name without "crypto_", and each with "_generic"; null when none exists.
+     */
+    String softdepModule(String softdep) {
+        String s = softdep.replace('-', '_');
+        String bare = s.startsWith("crypto_") ? s.substring(7) : s;
+        for (String c : new String[] {s, bare, s + "_generic", bare + "_generic"}) {
+            if (has(c) || isBuiltin(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private ModuleInfo info(String name) throws IOException {

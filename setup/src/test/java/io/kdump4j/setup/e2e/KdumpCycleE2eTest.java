@@ -1,0 +1,216 @@
+package io.kdump4j.setup.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.Dumps;
+import io.kdump4j.setup.config.Kdump4jConfig;
+import io.kdump4j.setup.initramfs.Compression;
+import io.kdump4j.setup.initramfs.InitramfsBuilder;
+import io.kdump4j.setup.initramfs.InitramfsReport;
+import io.kdump4j.setup.initramfs.InitramfsSpec;
+import io.kdump4j.testkit.Fixtures;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole kdump cycle in QEMU with kdump4j alone (tests/e2e/README.md): the current Debian
+ * kernel (scripts/setup-e2e.sh fetched it) boots with crashkernel= and an initramfs made by
+ * {@link InitramfsBuilder}; its first-boot hook runs {@code kdump4j load} and {@code kdump4j check},
+ * then sysrq-c; the capture kernel (same kernel, same initramfs, /proc/vmcore present) saves
+ * the dump to an ext4 virtio disk; the host reads it back with debugfs and opens it with
+ * kdump4j. Runs only with {@code -Dkdump4j.e2e=true} (the e2e profile) and a fetched kernel.
+ */
+class KdumpCycleE2eTest {
+    static final int QEMU_TIMEOUT_S = Integer.getInteger("kdump4j.e2e.timeout", 300);
+    static final String CRASHKERNEL = System.getProperty("kdump4j.e2e.crashkernel", "256M");
+
+    @Test
+    void crashSaveAndRead() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("kdump4j.e2e"), "the QEMU cycle runs with -Pe2e (-Dkdump4j.e2e=true)");
+        Path kernelDir = Fixtures.cache().resolve("kernels/current");
+        Assumptions.assumeTrue(Files.isRegularFile(kernelDir.resolve("vmlinuz")),
+                "no Debian kernel in " + kernelDir + ": run scripts/setup-e2e.sh");
+        Path root = Path.of(System.getProperty("kdump4j.root", "..")).toAbsolutePath().normalize();
+        Path work = Files.createDirectories(Fixtures.cache().resolve("e2e/last"));
+        Path staging = work.resolve("disk-root");
+        deleteTree(staging);
+        Files.createDirectories(staging.resolve("boot"));
+        Files.copy(kernelDir.resolve("vmlinuz"), staging.resolve("boot/vmlinuz"));
+
+        Kdump4jConfig config = new Kdump4jConfig("LABEL=kdump4j", "/kdump4j", 31, "zlib", "poweroff", "poweroff",
+                List.of(), List.of("virtio_pci", "virtio_blk", "ext4"), "", "");
+        Compression compression = Compression.parse(System.getProperty("kdump4j.e2e.compression", "gzip"));
+        long t0 = System.nanoTime();
+        InitramfsReport r = InitramfsBuilder.build(new InitramfsSpec(staging.resolve("boot/initrd.img"), config, null,
+                kernelDir.resolve("modules"), Path.of(System.getProperty("java.home")), moduleJars(work),
+                "io.kdump4j.setup/io.kdump4j.setup.tool.SetupMain",
+                Files.readString(root.resolve("tests/e2e/first-boot.sh")),
+                // Debian builds no /proc/config.gz: the guest's kdump4j check reads /boot/config-<release>.
+                Map.of("boot/config-" + kernelDir.toRealPath().getFileName(), kernelDir.resolve("config")),
+                compression, Fixtures.cache()));
+        double buildS = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "e2e: initramfs %d bytes (%s; archive %d, java %d), %d entries, modules %s, built in %.1f s%n",
+                r.compressedBytes(), compression, r.archiveBytes(), r.javaRuntimeBytes(), r.entries(), r.modules(), buildS);
+
+        Path disk = work.resolve("disk.img");
+        Files.deleteIfExists(disk);
+        Fixtures.run(List.of("mkfs.ext4", "-q", "-F", "-L", "kdump4j", "-d", staging.toString(), disk.toString(), "2G"));
+
+        Path console = work.resolve("console.log");
+        List<String> qemu = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "2",
+                "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
+                "-kernel", kernelDir.resolve("vmlinuz").toString(), "-initrd", staging.resolve("boot/initrd.img").toString(),
+                "-append", "console=ttyS0,115200 panic=5 crashkernel=" + CRASHKERNEL,
+                "-drive", "file=" + disk + ",format=raw,if=virtio,cache=unsafe");
+        Map<String, Double> events = runQemu(qemu, console);
+        String log = Files.readString(console);
+        System.out.println("e2e: events (host seconds) " + events);
+        System.out.println("e2e: console tail:\n" + String.join("\n", tail(log, 25)));
+
+        assertTrue(log.contains("Kernel panic - not syncing: sysrq triggered crash"), "no panic in " + console);
+        assertTrue(events.containsKey("kexec-load-done"), "load never finished: " + console);
+        assertTrue(log.contains("kexec-load-done rc=0 crash_loaded=1"), "kdump4j load failed: " + console);
+        assertTrue(log.contains("check-done rc=0"), "kdump4j check did not say ready: " + console);
+        assertTrue(events.containsKey("save-done"), "the capture kernel saved nothing: " + console);
+
+        Path saved = work.resolve("vmcore.elf");
+        Files.deleteIfExists(saved);
+        Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/vmcore.elf " + saved, disk.toString()));
+        long size = Files.size(saved);
+        String sizeLine = log.lines().filter(l -> l.contains("KDUMP4J vmcore size=")).findFirst().orElseThrow();
+        long vmcoreSize = Long.parseLong(sizeLine.replaceAll(".*size=(\\d+).*", "$1"));
+        assertEquals(vmcoreSize, size, "saved file size differs from /proc/vmcore's");
+        try (DumpFile d = Dumps.open(saved)) {
+            assertTrue(d.vmcoreinfo().isPresent(), "no VMCOREINFO in the saved dump");
+            System.out.println("e2e: saved " + d.name() + " " + size + " bytes, " + d.details());
+        }
+        assertTrue(containsBytes(saved, "Kernel panic - not syncing: sysrq triggered crash"),
+                "the panic message is not in the saved memory");
+        double panicToSaved = events.get("save-done") - events.get("panic-trigger");
+        System.out.printf(Locale.ROOT, "e2e: panic-to-saved %.2f s, crashkernel=%s, qemu total %.2f s%n",
+                panicToSaved, CRASHKERNEL, events.get("qemu-exit"));
+    }
+
+    /**
+     * Modular jars for the initramfs: the setup and format modules from their class folders
+     * (module-info.class inside), and their dependencies' jars, all from this test's class path.
+     */
+    static List<Path> moduleJars(Path work) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("jars"));
+        List<Path> jars = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (Files.isDirectory(p) && Files.exists(p.resolve("module-info.class"))
+                    && !p.toString().contains("testkit")) {
+                String name = p.getParent().getParent().getFileName() + ".jar";
+                Path jar = dir.resolve(name);
+                Files.deleteIfExists(jar);
+                Fixtures.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
+                        "--create", "--file", jar.toString(), "-C", p.toString(), "."));
+                jars.add(jar);
+            } else if (p.getFileName().toString().startsWith("xz-") || p.getFileName().toString().startsWith("aircompressor-v3")) {
+                jars.add(p);
+            }
+        }
+        return jars;
+    }
+
+    /** Runs QEMU, time-stamping each console line on the host; kills it after the timeout. */
+    static Map<String, Double> runQemu(List<String> cmd, Path console) throws Exception {
+        Map<String, Double> events = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (InputStream in = p.getInputStream();
+                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(console))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    double t = (System.nanoTime() - start) / 1e9;
+                    w.printf(Locale.ROOT, "%8.3f %s%n", t, line);
+                    w.flush();
+                    int k = line.indexOf("KDUMP4J ");
+                    if (k >= 0) {
+                        String ev = line.substring(k + 8).split(" ")[0];
+                        synchronized (events) {
+                            events.putIfAbsent(ev, t);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        boolean done = p.waitFor(QEMU_TIMEOUT_S, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        reader.join(10_000);
+        synchronized (events) {
+            events.put("qemu-exit", (System.nanoTime() - start) / 1e9);
+            if (!done) {
+                events.put("timed-out", (double) QEMU_TIMEOUT_S);
+            }
+        }
+        return events;
+    }
+
+    /** Streams the file looking for an ASCII string (the printk ring holds message text as is). */
+    static boolean containsBytes(Path file, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
+        byte[] buf = new byte[1 << 20];
+        int keep = needle.length - 1;
+        try (InputStream in = Files.newInputStream(file)) {
+            int have = 0;
+            int n;
+            while ((n = in.read(buf, have, buf.length - have)) > 0) {
+                int len = have + n;
+                outer:
+                for (int i = 0; i + needle.length <= len; i++) {
+                    for (int j = 0; j < needle.length; j++) {
+                        if (buf[i + j] != needle[j]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+                have = Math.min(keep, len);
+                System.arraycopy(buf, len - have, buf, 0, have);
+            }
+        }
+        return false;
+    }
+
+    static List<String> tail(String s, int n) {
+        List<String> l = s.lines().toList();
+        return l.subList(Math.max(0, l.size() - n), l.size());
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (Files.exists(p)) {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(x);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+# Sourced by the initramfs' /init on the QEMU test's first (normal) boot; see tests/e2e/README.md.
+# Loads the capture kernel from the test disk with kdump4j, checks readiness, then crashes.
+say "e2e first-boot"
+if ! find_target; then
+    say "e2e-failed reason=no-disk"; poweroff -f
+fi
+mount "$dev" /mnt || { say "e2e-failed reason=mount"; poweroff -f; }
+cat /sys/kernel/kexec_crash_size > /dev/null
+say "kexec-load-begin"
+kdump4j load --kernel /mnt/boot/vmlinuz --initrd /mnt/boot/initrd.img
+say "kexec-load-done rc=$? crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+kdump4j check
+say "check-done rc=$?"
+umount /mnt
+sync
+say "panic-trigger"
+echo c > /proc/sysrq-trigger
+say "e2e-failed reason=still-alive"
+poweroff -f
