@@ -1,0 +1,106 @@
+package io.kdump4j.cli;
+
+import io.kdump4j.setup.config.Kdump4jConfig;
+import io.kdump4j.setup.initramfs.Compression;
+import io.kdump4j.setup.initramfs.InitramfsBuilder;
+import io.kdump4j.setup.initramfs.InitramfsReport;
+import io.kdump4j.setup.initramfs.InitramfsSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kdump4j initramfs -o FILE}: the capture initramfs (busybox, modules, Java runtime,
+ * kdump4j, /init) for the running kernel or the one given, following /etc/kdump4j.conf.
+ */
+@Command(name = "initramfs", mixinStandardHelpOptions = true,
+        description = "Write a capture initramfs: busybox, the target's kernel modules, a jlink'd Java runtime, kdump4j and /init.")
+final class InitramfsCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "initramfs to write")
+    Path output;
+
+    @Option(names = "--compression", paramLabel = "C", description = "gzip (default), zstd or none")
+    String compression = "gzip";
+
+    @Option(names = "--kernel-release", paramLabel = "R", description = "kernel release whose modules to take (default: running)")
+    String release;
+
+    @Option(names = "--modules-dir", paramLabel = "DIR", description = "module tree (default: /lib/modules/<release>)")
+    Path modulesDir;
+
+    @Option(names = "--busybox", paramLabel = "FILE", description = "static busybox (default: /bin/busybox)")
+    Path busybox;
+
+    @Option(names = "--jdk", paramLabel = "DIR", description = "JDK for jlink (default: the running one)")
+    Path jdk = Path.of(System.getProperty("java.home"));
+
+    @Option(names = "--no-java", description = "no Java runtime: the capture side only makes a raw copy")
+    boolean noJava;
+
+    @Option(names = "--first-boot", paramLabel = "FILE", description = "script /init sources on a normal boot (tests)")
+    Path firstBoot;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "kdump4j config (default: /etc/kdump4j.conf)")
+    Path config = Kdump4jConfig.DEFAULT_FILE;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "jlink runtime cache (default: ~/.cache/kdump4j)")
+    Path cache = Path.of(System.getProperty("user.home"), ".cache", "kdump4j");
+
+    @Option(names = "--json", description = "print a JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Kdump4jConfig c = Kdump4jConfig.load(config);
+        String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
+        InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
+                noJava ? null : jdk, noJava ? List.of() : ownJars(), "io.kdump4j.cli/io.kdump4j.cli.Main",
+                firstBoot == null ? null : Files.readString(firstBoot), configFile(r), Compression.parse(compression), cache);
+        InitramfsReport rep = InitramfsBuilder.build(spec);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output", rep.output().toString());
+        m.put("compressed_bytes", rep.compressedBytes());
+        m.put("archive_bytes", rep.archiveBytes());
+        m.put("java_bytes", rep.javaRuntimeBytes());
+        m.put("entries", rep.entries());
+        m.put("modules", rep.modules());
+        System.out.print(json ? Json.write(m) : String.format("%s: %d bytes (%d unpacked), %d entries, modules: %s%n",
+                rep.output(), rep.compressedBytes(), rep.archiveBytes(), rep.entries(), String.join(" ", rep.modules())));
+        return ExitCodes.OK;
+    }
+
+    /** The kernel config travels with the image so that kdump4j check works in the guest. */
+    private static Map<String, Path> configFile(String release) {
+        Path p = Path.of("/boot/config-" + release);
+        return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
+    }
+
+    /** The jars kdump4j runs from (its module path), to bundle as they are. */
+    private static List<Path> ownJars() throws IOException {
+        String mp = System.getProperty("jdk.module.path");
+        if (mp == null || mp.isBlank()) {
+            throw new IOException("kdump4j is not running from a module path (bin/kdump4j does): cannot find its jars to bundle");
+        }
+        List<Path> jars = new ArrayList<>();
+        for (String e : mp.split(File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (Files.isDirectory(p)) {
+                try (var s = Files.list(p)) {
+                    s.filter(x -> x.toString().endsWith(".jar")).sorted().forEach(jars::add);
+                }
+            } else if (e.endsWith(".jar")) {
+                jars.add(p);
+            }
+        }
+        return jars;
+    }
+}

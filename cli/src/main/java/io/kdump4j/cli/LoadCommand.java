@@ -1,0 +1,74 @@
+package io.kdump4j.cli;
+
+import io.kdump4j.setup.check.CheckOptions;
+import io.kdump4j.setup.check.HostFiles;
+import io.kdump4j.setup.config.Kdump4jConfig;
+import io.kdump4j.setup.load.CaptureLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kdump4j load [--kernel F] [--initrd F] [--append P]...}: loads the capture kernel with
+ * kexec_file_load(2) and the command line derived from /proc/cmdline. Defaults come from
+ * /etc/kdump4j.conf (kernel, initrd, append).
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Load the capture kernel and initramfs into the crashkernel= reservation (kexec_file_load).")
+final class LoadCommand implements Callable<Integer> {
+    @Option(names = "--kernel", paramLabel = "FILE", description = "capture kernel (default: config's kernel, /boot/vmlinuz-<release>)")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "capture initramfs (default: config's initrd)")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "PARAM", description = "extra capture kernel parameter (repeatable; wins over derived ones)")
+    List<String> append = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "kdump4j config (default: /etc/kdump4j.conf)")
+    Path config = Kdump4jConfig.DEFAULT_FILE;
+
+    @Option(names = "--dry-run", description = "print what would be loaded, load nothing")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "print a JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Kdump4jConfig c = Kdump4jConfig.load(config);
+        HostFiles host = HostFiles.live();
+        String release = host.readLine("/proc/sys/kernel/osrelease").orElse("");
+        Path k = kernel != null ? kernel : c.kernelFor(release);
+        Path i = initrd != null ? initrd : c.initrdFor(release);
+        List<String> extra = new ArrayList<>(c.append());
+        extra.addAll(append);
+        String arch = CheckOptions.hostArch();
+        String cmdline = CaptureLoader.commandLine(host, arch, extra);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernel", k.toString());
+        m.put("initrd", i.toString());
+        m.put("cmdline", cmdline);
+        if (!dryRun) {
+            long t0 = System.nanoTime();
+            CaptureLoader.Loaded l = CaptureLoader.load(host, arch, k, i, cmdline);
+            m.put("kernel_bytes", l.kernelBytes());
+            m.put("initrd_bytes", l.initrdBytes());
+            m.put("reserved_bytes", l.reservedBytes());
+            m.put("seconds", (System.nanoTime() - t0) / 1e9);
+        }
+        m.put("loaded", !dryRun);
+        if (json) {
+            System.out.print(Json.write(m));
+        } else {
+            System.out.println((dryRun ? "would load " : "loaded ") + k + " + " + i + "\ncmdline: " + cmdline);
+        }
+        return ExitCodes.OK;
+    }
+}
