@@ -13,6 +13,12 @@ import picocli.CommandLine.Command;
             DmesgCommand.class,
             ReassembleCommand.class,
             DemoCommand.class,
+            CheckCommand.class,
+            InitramfsCommand.class,
+            LoadCommand.class,
+            UnloadCommand.class,
+            StatusCommand.class,
+            EstimateCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -68,13 +68,22 @@ public final class InitScript {
                 mount -t devtmpfs devtmpfs /dev 2>/dev/null
                 mkdir -p /tmp /mnt /run
                 mount -t tmpfs -o size=16m tmpfs /tmp
-                say "init-start mode=$([ -e /proc/vmcore ] && echo capture || echo normal) kernel=$(uname -r)"
+                # A capture kernel has /proc/vmcore; elfcorehdr= on its command line says so too, even
+                # when /proc/vmcore is missing (CONFIG_PROC_VMCORE unset): never run the normal-boot
+                # hook in a capture kernel.
+                capture=no
+                if [ -e /proc/vmcore ] || grep -q 'elfcorehdr=' /proc/cmdline 2>/dev/null; then capture=yes; fi
+                say "init-start mode=$([ $capture = yes ] && echo capture || echo normal) kernel=$(uname -r)"
                 for m in $MODULES; do
                     insmod "/lib/modules/$m.ko" || say "module-failed name=$m"
                 done
                 say "modules-loaded count=$(echo $MODULES | wc -w)"
 
-                if [ ! -e /proc/vmcore ]; then
+                if [ $capture = yes ] && [ ! -e /proc/vmcore ]; then
+                    say "save-failed reason=no-proc-vmcore"
+                    finish "$FAILURE_ACTION"
+                fi
+                if [ $capture = no ]; then
                     if [ -f /etc/kdump4j/first-boot ]; then
                         . /etc/kdump4j/first-boot
                     fi

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Builds the capture initramfs: collects every entry into a sorted tree (parents before
- * children, the same order for the same inputs), then writes it with {@link CpioNewcWriter}
+ * children, the same order for the same inputs; essentials first, see {@link #ESSENTIAL}), then writes it with {@link CpioNewcWriter}
  * through the chosen {@link Compression}, to a temporary file renamed into place when complete.
  *
  * <pre>
@@ -52,7 +52,19 @@ public final class InitramfsBuilder {
     record CharDev(int mode, int major, int minor) implements Node {
     }
 
+    /**
+     * Archive order: what the raw-copy fallback needs first (busybox, /init, /dev), then the
+     * modules, then the Java runtime. The kernel unpacks the archive in order and stops at the
+     * first write error ("Initramfs unpacking failed: write error" when the crashkernel=
+     * reservation is too small), so a truncated unpack still leaves a working /init.
+     */
+    static final int ESSENTIAL = 0;
+    static final int MODULES = 1;
+    static final int JAVA = 2;
+
     private final TreeMap<String, Node> tree = new TreeMap<>();
+    private final java.util.HashMap<String, Integer> groups = new java.util.HashMap<>();
+    private int group = ESSENTIAL;
 
     private InitramfsBuilder() {
     }
@@ -78,6 +90,7 @@ public final class InitramfsBuilder {
         }
 
         List<String> moduleNames = new ArrayList<>();
+        group = MODULES;
         if (spec.modulesDir() != null && !spec.config().modules().isEmpty()) {
             KernelModules km = KernelModules.open(spec.modulesDir());
             for (ModuleInfo m : km.resolve(spec.config().modules())) {
@@ -89,8 +102,10 @@ public final class InitramfsBuilder {
         long javaBytes = 0;
         boolean java = spec.jdk() != null;
         if (java) {
+            group = JAVA;
             javaBytes = addJava(spec);
         }
+        group = ESSENTIAL;
         put("init", new Bytes(0755, InitScript.render(spec.config(), moduleNames, java).getBytes(StandardCharsets.UTF_8)));
         put("etc/kdump4j.conf", new Bytes(0644, configText(spec).getBytes(StandardCharsets.UTF_8)));
         if (spec.firstBoot() != null) {
@@ -152,9 +167,10 @@ public final class InitramfsBuilder {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
              OutputStream z = spec.compression().wrap(file)) {
             CpioNewcWriter w = new CpioNewcWriter(z, 0);
-            for (Map.Entry<String, Node> e : tree.entrySet()) {
-                String name = e.getKey();
-                switch (e.getValue()) {
+            List<String> order = new ArrayList<>(tree.keySet());
+            order.sort(java.util.Comparator.comparingInt((String n) -> groups.get(n)).thenComparing(n -> n));
+            for (String name : order) {
+                switch (tree.get(name)) {
                     case Dir d -> w.directory(name, d.mode());
                     case Bytes b -> w.file(name, b.mode(), b.data());
                     case HostFile f -> w.file(name, f.mode(), f.source());
@@ -176,6 +192,7 @@ public final class InitramfsBuilder {
         String p = path;
         while (true) {
             tree.putIfAbsent(p, new Dir(0755));
+            groups.merge(p, group, Math::min);
             int slash = p.lastIndexOf('/');
             if (slash < 0) {
                 return;
@@ -190,6 +207,7 @@ public final class InitramfsBuilder {
             dir(path.substring(0, slash));
         }
         tree.put(path, n);
+        groups.merge(path, group, Math::min);
     }
 
     private static int mode(Path p) throws IOException {

@@ -1,0 +1,51 @@
+package io.kdump4j.setup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Kdump4jConfigTest {
+    @Test
+    void parsesAndDefaults() throws IOException {
+        Kdump4jConfig c = Kdump4jConfig.parse("t", """
+                # comment
+                target = UUID=1234-abcd   # trailing comment
+                dump_level = 1
+                codec = zstd
+                final_action = poweroff
+                append = nokaslr   loglevel=7
+                modules = nvme ext4
+                """);
+        assertEquals("UUID=1234-abcd", c.target());
+        assertEquals(1, c.dumpLevel());
+        assertEquals("zstd", c.codec());
+        assertEquals("poweroff", c.finalAction());
+        assertEquals("reboot", c.failureAction());
+        assertEquals(List.of("nokaslr", "loglevel=7"), c.append());
+        assertEquals(List.of("nvme", "ext4"), c.modules());
+        assertEquals(Path.of("/boot/vmlinuz-6.1.0-56-amd64"), c.kernelFor("6.1.0-56-amd64"));
+    }
+
+    @Test
+    void rejectsTyposAndBadValues() {
+        IOException e = assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "targt = /dev/sdb\n"));
+        assertTrue(e.getMessage().contains("targt"), e.getMessage());
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "dump_level = 32\n"));
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "codec = bzip2\n"));
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "final_action = explode\n"));
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "path = relative\n"));
+        IOException line = assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "\n\nnonsense\n"));
+        assertTrue(line.getMessage().startsWith("f:3:"), line.getMessage());
+    }
+
+    @Test
+    void missingFileGivesDefaults(@TempDir Path tmp) throws IOException {
+        assertEquals(Kdump4jConfig.defaults(), Kdump4jConfig.load(tmp.resolve("none.conf")));
+    }
+}
