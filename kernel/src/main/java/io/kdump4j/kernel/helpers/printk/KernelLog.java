@@ -30,10 +30,19 @@ public final class KernelLog {
     }
 
     /**
-     * Writes records exactly as {@code makedumpfile --dump-dmesg} (1.7.2, built for x86_64)
-     * does; see {@link MakedumpfileText}.
+     * Writes records exactly as {@code makedumpfile --dump-dmesg} 1.7.2 (built for x86_64, as
+     * Debian 12 ships it) does: no caller ids. See {@link MakedumpfileText}.
      */
     public static void writeMakedumpfileText(List<LogRecord> records, OutputStream out) throws IOException {
-        MakedumpfileText.write(records, out);
+        MakedumpfileText.write(records, out, false);
+    }
+
+    /**
+     * Writes records as makedumpfile 1.7.5 and later does: like 1.7.2, plus a {@code "[%8s] "}
+     * caller id ("T123", "C0") after the timestamp of every record that has one.
+     */
+    public static void writeMakedumpfileTextWithCallerIds(List<LogRecord> records, OutputStream out)
+            throws IOException {
+        MakedumpfileText.write(records, out, true);
     }
 }

@@ -12,9 +12,12 @@ import java.util.List;
  * <ul>
  * <li>each record starts with {@code "[%5llu.%06lu] "}: seconds and microseconds (truncated)
  *     of {@code ts_nsec};
- * <li>for the structured log_buf only, when the kernel has {@code printk_log.caller_id}, then
- *     {@code "[%8s] "} of {@code "T<pid>"} or {@code "C<cpu>"}; makedumpfile's ringbuffer reader
- *     never prints caller ids, so neither do we for those records;
+ * <li>only in makedumpfile 1.7.5 and later (commit 48bb1e089056 "add PRINTK_CALLER id support
+ *     to --dump-dmesg option", Dec 2023), when the kernel exports
+ *     {@code OFFSET(printk_info.caller_id)} or {@code OFFSET(printk_log.caller_id)}:
+ *     {@code "[%8s] "} of {@code "T<pid>"} or {@code "C<cpu>"}. Debian bookworm's 1.7.2, which
+ *     made the golden files, never prints them, even though every 5.10+ kernel exports the offset;
+ *     checked by running it on a synthetic log_buf dump with caller ids;
  * <li>each text byte: a newline becomes a newline plus as many spaces as the prefix above is
  *     long; a byte for which C's {@code isprint() || isspace()} holds in the "C" locale
  *     (0x20..0x7e, tab, LF, VT, FF, CR) is copied; any other byte becomes {@code \x%02x} of a
@@ -27,7 +30,7 @@ final class MakedumpfileText {
     private MakedumpfileText() {
     }
 
-    static void write(List<LogRecord> records, OutputStream sink) throws IOException {
+    static void write(List<LogRecord> records, OutputStream sink, boolean callerIds) throws IOException {
         OutputStream out = new BufferedOutputStream(sink, 1 << 16);
         StringBuilder prefix = new StringBuilder(40);
         for (LogRecord r : records) {
@@ -37,7 +40,7 @@ final class MakedumpfileText {
             long micros = Long.remainderUnsigned(ts, 1_000_000_000L) / 1000;
             prefix.append('[').append(pad(Long.toUnsignedString(secs), 5, ' ')).append('.')
                     .append(pad(Long.toString(micros), 6, '0')).append("] ");
-            if (r.source() == LogRecord.Source.LOG_BUF && r.callerId().isPresent()) {
+            if (callerIds && r.callerId().isPresent()) {
                 int cid = r.callerId().getAsInt();
                 String id = ((cid & 0x8000_0000) != 0 ? "C" : "T") + Integer.toUnsignedString(cid & 0x7fff_ffff);
                 prefix.append('[').append(pad(id, 8, ' ')).append("] ");

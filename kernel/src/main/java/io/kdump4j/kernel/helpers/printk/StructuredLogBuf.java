@@ -100,7 +100,8 @@ final class StructuredLogBuf {
             out.add(new LogRecord(seq++, ts, fac, flagsLevel >>> 5, flagsLevel & 0x1f, caller, text, "", "",
                     LogRecord.Source.LOG_BUF));
             long following = rec + recLen;
-            if (recLen == 0 || following > bufLen - hdrSize && following != nextIdx) {
+            // log_store() always leaves room for a header (the wrap marker) after a record.
+            if (recLen == 0 || following > bufLen - hdrSize) {
                 throw corrupt(src, logBuf + rec, "the next record index " + following + " is outside the buffer");
             }
             ptr = following;
