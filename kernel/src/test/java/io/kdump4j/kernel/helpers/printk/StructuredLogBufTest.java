@@ -9,7 +9,7 @@ import io.kdump4j.format.Dumps;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.testing.PhysicalImage;
-import io.kdump4j.kernel.testing.TinyElfCore;
+import io.kdump4j.kernel.testing.SyntheticX86Kernel;
 import io.kdump4j.testkit.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,21 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The structured log_buf of Linux 3.5 .. 5.9, on a synthetic x86_64 ELF core (no fixture has
- * such a kernel). The kernel image is mapped by the text formula with phys_base 0, so symbol
- * {@code S} lives at physical {@code S - 0xffffffff80000000}, and the page tables map the
- * same 2 MiB, as a real kernel's do.
+ * such a kernel; see {@link SyntheticX86Kernel}).
  */
 class StructuredLogBufTest {
-    private static final long KMAP = 0xffff_ffff_8000_0000L;
-    private static final long TOP_PGT = 0x1000;
-    private static final long LOG_BUF_PTR = 0x2000;
-    private static final long LOG_BUF_LEN = 0x2008;
-    private static final long FIRST_IDX = 0x2010;
-    private static final long NEXT_IDX = 0x2018;
-    private static final long UTS = 0x3000;
-    private static final long PUD = 0x4000;
-    private static final long PMD = 0x5000;
-    private static final long MEM_MAP = 0x6000;
+    private static final long LOG_BUF_PTR = SyntheticX86Kernel.FREE;
+    private static final long LOG_BUF_LEN = LOG_BUF_PTR + 8;
+    private static final long FIRST_IDX = LOG_BUF_PTR + 16;
+    private static final long NEXT_IDX = LOG_BUF_PTR + 24;
     private static final long BUF = 0x10000;
     private static final int BUF_LEN = 1024;
 
@@ -63,7 +55,8 @@ class StructuredLogBufTest {
 
     private static byte[] dump(List<Rec> recs, int startIdx, boolean callerIds, int nextOverride) throws IOException {
         int hdr = callerIds ? 20 : 16;
-        PhysicalImage mem = new PhysicalImage(0, 0x20000);
+        SyntheticX86Kernel kernel = new SyntheticX86Kernel();
+        PhysicalImage mem = kernel.memory();
         int idx = startIdx;
         boolean wrapped = false;
         for (Rec r : recs) {
@@ -86,31 +79,16 @@ class StructuredLogBufTest {
             mem.bytes(at + hdr, text).bytes(at + hdr + text.length, "a=b".getBytes(StandardCharsets.ISO_8859_1));
             idx += len;
         }
-        // Page tables as the kernel has them for its image (makedumpfile walks them even there):
-        // PGD[511] -> PUD, PUD[510] -> PMD, PMD[0] = a 2 MiB page at physical 0.
-        mem.u64(TOP_PGT + 511 * 8, PUD | 0x63).u64(PUD + 510 * 8, PMD | 0x63).u64(PMD, 0xe3);
-        // struct new_utsname: sysname, nodename, release, version, machine, domainname (char[65] each)
-        String[] uts = {"Linux", "synthetic", "5.4.0-synthetic", "#1 SMP synthetic", "x86_64", "(none)"};
-        for (int i = 0; i < uts.length; i++) {
-            mem.bytes(UTS + 65L * i, uts[i].getBytes(StandardCharsets.ISO_8859_1));
+        mem.u64(LOG_BUF_PTR, SyntheticX86Kernel.va(BUF)).u32(LOG_BUF_LEN, BUF_LEN).u32(FIRST_IDX, startIdx)
+                .u32(NEXT_IDX, nextOverride >= 0 ? nextOverride : idx);
+        kernel.symbol("log_buf", LOG_BUF_PTR).symbol("log_buf_len", LOG_BUF_LEN).symbol("log_first_idx", FIRST_IDX)
+                .symbol("clear_idx", FIRST_IDX).symbol("log_next_idx", NEXT_IDX)
+                .line("SIZE(printk_log)=" + hdr).line("OFFSET(printk_log.ts_nsec)=0").line("OFFSET(printk_log.len)=8")
+                .line("OFFSET(printk_log.text_len)=10");
+        if (callerIds) {
+            kernel.line("OFFSET(printk_log.caller_id)=16");
         }
-        mem.u64(MEM_MAP, KMAP + 0x100000);
-        mem.u64(LOG_BUF_PTR, KMAP + BUF).u32(LOG_BUF_LEN, BUF_LEN).u32(FIRST_IDX, startIdx).u32(NEXT_IDX, nextOverride >= 0 ? nextOverride : idx);
-        String vmcoreinfo = "OSRELEASE=5.4.0-synthetic\nPAGESIZE=4096\n"
-                + "SYMBOL(init_uts_ns)=" + Long.toHexString(KMAP + UTS) + "\nOFFSET(uts_namespace.name)=0\n"
-                + "SYMBOL(init_top_pgt)=" + Long.toHexString(KMAP + TOP_PGT) + "\nNUMBER(phys_base)=0\n"
-                + "SYMBOL(log_buf)=" + Long.toHexString(KMAP + LOG_BUF_PTR) + "\n"
-                + "SYMBOL(log_buf_len)=" + Long.toHexString(KMAP + LOG_BUF_LEN) + "\n"
-                + "SYMBOL(log_first_idx)=" + Long.toHexString(KMAP + FIRST_IDX) + "\n"
-                + "SYMBOL(clear_idx)=" + Long.toHexString(KMAP + FIRST_IDX) + "\n"
-                + "SYMBOL(log_next_idx)=" + Long.toHexString(KMAP + NEXT_IDX) + "\n"
-                + "SIZE(printk_log)=" + hdr + "\nOFFSET(printk_log.ts_nsec)=0\nOFFSET(printk_log.len)=8\n"
-                + "OFFSET(printk_log.text_len)=10\n" + (callerIds ? "OFFSET(printk_log.caller_id)=16\n" : "")
-                // What makedumpfile needs to accept the dump (FLATMEM); kdump4j does not read these.
-                + "SYMBOL(mem_map)=" + Long.toHexString(KMAP + MEM_MAP) + "\nSIZE(page)=64\nOFFSET(page.flags)=0\n"
-                + "OFFSET(page._refcount)=52\nOFFSET(page.mapping)=24\n"
-                + "CRASHTIME=1700000000\n";
-        return new TinyElfCore(TinyElfCore.EM_X86_64).vmcoreinfo(vmcoreinfo).memory(0, mem.array()).toBytes();
+        return kernel.elf();
     }
 
     private List<LogRecord> read(byte[] elf) throws IOException {
