@@ -62,7 +62,24 @@ public sealed interface Arch permits X86_64, Aarch64 {
      * {@code NT_PRSTATUS} note ({@code struct elf_prstatus} is 336 bytes on x86_64, 392 on arm64).
      */
     static Arch detect(DumpFile dump, Vmcoreinfo vmcoreinfo) throws IOException {
-        String kind = machineKind(dump.details().machine());
+        String kind = detectName(dump, vmcoreinfo);
+        if (dump.byteOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new DumpFormatException(dump.name(), -1, kind + " dump in big-endian byte order is not supported");
+        }
+        return kind.equals("x86_64") ? X86_64.from(dump.name(), vmcoreinfo) : Aarch64.from(dump.name(), vmcoreinfo);
+    }
+
+    /**
+     * The architecture name by the rules of {@link #detect}, without building it.
+     *
+     * @throws DumpFormatException when the dump is of another architecture or gives no clue
+     */
+    static String detectName(DumpFile dump, Vmcoreinfo vmcoreinfo) throws DumpFormatException {
+        String machine = dump.details().machine();
+        String kind = machineKind(machine);
+        if ("".equals(kind)) {
+            throw new DumpFormatException(dump.name(), -1, "a " + machine + " dump: kdump4j reads x86_64 and aarch64 dumps");
+        }
         if (kind == null) {
             if (vmcoreinfo.has("SYMBOL(init_top_pgt)") || vmcoreinfo.has("NUMBER(phys_base)")) {
                 kind = "x86_64";
@@ -84,15 +101,13 @@ public sealed interface Arch permits X86_64, Aarch64 {
         }
         if (kind == null) {
             throw new DumpFormatException(dump.name(), -1, "cannot tell the architecture: the container names "
-                    + "machine \"" + dump.details().machine() + "\", VMCOREINFO has no x86_64 or arm64 keys and no "
+                    + "machine \"" + machine + "\", VMCOREINFO has no x86_64 or arm64 keys and no "
                     + "NT_PRSTATUS note has a known size; kdump4j reads x86_64 and aarch64 dumps");
         }
-        if (dump.byteOrder() != ByteOrder.LITTLE_ENDIAN) {
-            throw new DumpFormatException(dump.name(), -1, kind + " dump in big-endian byte order is not supported");
-        }
-        return kind.equals("x86_64") ? X86_64.from(dump.name(), vmcoreinfo) : Aarch64.from(dump.name(), vmcoreinfo);
+        return kind;
     }
 
+    /** "x86_64", "aarch64", "" for a machine that is certainly another architecture, null when unknown. */
     private static String machineKind(String machine) {
         if (machine == null) {
             return null;
@@ -100,6 +115,7 @@ public sealed interface Arch permits X86_64, Aarch64 {
         return switch (machine) {
             case "x86_64", "amd64" -> "x86_64";
             case "aarch64", "arm64" -> "aarch64";
+            case "i386", "i686", "arm", "ppc64", "ppc64le", "s390x", "riscv64", "mips", "loongarch64" -> "";
             default -> null;
         };
     }

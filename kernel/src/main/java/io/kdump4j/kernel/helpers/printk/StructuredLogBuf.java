@@ -37,8 +37,12 @@ import java.util.OptionalLong;
  * leaves the buffer, is reported as corruption rather than looping.
  */
 final class StructuredLogBuf {
-    /** The largest log_buf accepted: {@code log_buf_len=} is capped far below this in practice. */
-    static final long MAX_LOG_BUF = 1L << 30;
+    /**
+     * The largest log_buf accepted (256 MiB, also never more than the dump's RAM): the buffer is
+     * copied to the heap, and {@code CONFIG_LOG_BUF_SHIFT} tops out at 32 MiB; only a
+     * {@code log_buf_len=} boot parameter goes beyond that.
+     */
+    static final long MAX_LOG_BUF = 1L << 28;
 
     private StructuredLogBuf() {
     }
@@ -64,8 +68,9 @@ final class StructuredLogBuf {
         long bufLen = mem.u32(need(src, vi.symbol("log_buf_len"), "SYMBOL(log_buf_len)"));
         long first = mem.u32(need(src, vi.symbol("log_first_idx"), "SYMBOL(log_first_idx)"));
         long nextIdx = mem.u32(need(src, vi.symbol("log_next_idx"), "SYMBOL(log_next_idx)"));
-        if (bufLen < hdrSize || bufLen > MAX_LOG_BUF) {
-            throw corrupt(src, logBufSym, "log_buf_len " + bufLen + " is outside " + hdrSize + ".." + MAX_LOG_BUF);
+        long limit = Math.min(MAX_LOG_BUF, Math.max(k.memoryBytes(), hdrSize));
+        if (bufLen < hdrSize || bufLen > limit) {
+            throw corrupt(src, logBufSym, "log_buf_len " + bufLen + " is outside " + hdrSize + ".." + limit);
         }
         if (first > bufLen - hdrSize || nextIdx > bufLen) {
             throw corrupt(src, logBuf, "log_first_idx " + first + " / log_next_idx " + nextIdx
