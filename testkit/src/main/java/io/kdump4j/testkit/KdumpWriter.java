@@ -39,7 +39,7 @@ public final class KdumpWriter {
     private long timestamp = 1_700_000_000L;
     private int nrCpus = 1;
     private String vmcoreinfo;
-    private final List<byte[]> extraNotes = new ArrayList<>();
+    private final List<byte[]> prstatus = new ArrayList<>();
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
     private final TreeSet<Long> excluded = new TreeSet<>();
     private final TreeSet<Long> lost = new TreeSet<>();
@@ -113,7 +113,7 @@ public final class KdumpWriter {
 
     /** Adds an NT_PRSTATUS note ("CORE", type 1) with this descriptor. */
     public KdumpWriter prstatus(byte[] desc) {
-        extraNotes.add(ElfNotes.note("CORE", 1, desc, order));
+        prstatus.add(desc.clone());
         return this;
     }
 
@@ -269,8 +269,8 @@ public final class KdumpWriter {
         if (vmcoreinfo != null) {
             b.writeBytes(ElfNotes.note("VMCOREINFO", 0, vmcoreinfo.getBytes(StandardCharsets.ISO_8859_1), order));
         }
-        for (byte[] n : extraNotes) {
-            b.writeBytes(n);
+        for (byte[] desc : prstatus) {
+            b.writeBytes(ElfNotes.note("CORE", 1, desc, order));
         }
         return b.toByteArray();
     }
