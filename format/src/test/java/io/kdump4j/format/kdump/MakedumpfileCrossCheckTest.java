@@ -119,6 +119,33 @@ class MakedumpfileCrossCheckTest {
         }
     }
 
+    /**
+     * makedumpfile -E -d 31 writes an ELF core of the same filtered pages: read through our ELF
+     * reader, its pages equal the source core's, and it holds exactly the pages that the
+     * kdump-compressed -d 31 dump holds.
+     */
+    @org.junit.jupiter.api.Test
+    void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling() throws Exception {
+        Path elfOut = MakedumpfileVariants.make("e31.elf", "-E", "-d", "31");
+        Path kdumpOut = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        try (DumpFile e = Dumps.open(elfOut); DumpFile k = Dumps.open(kdumpOut)) {
+            assertEquals(DumpFormat.ELF, e.details().format());
+            assertEquals(source.vmcoreinfo().orElseThrow(), e.vmcoreinfo().orElseThrow());
+            byte[] a = new byte[4096];
+            byte[] b = new byte[4096];
+            int compared = 0;
+            for (long pfn = 0; pfn < k.memory().maxPfn(); pfn++) {
+                if (k.memory().state(pfn) == PageState.PRESENT && pfn % 13 == 0) {
+                    e.memory().read(pfn * 4096, a, 0, 4096);
+                    source.memory().read(pfn * 4096, b, 0, 4096);
+                    assertArrayEquals(b, a, "PFN 0x" + Long.toHexString(pfn));
+                    compared++;
+                }
+            }
+            assertTrue(compared > 1000, "compared " + compared);
+        }
+    }
+
     @ParameterizedTest(name = "{0}: a filtered page faults as EXCLUDED, a hole as NOT_IN_DUMP")
     @MethodSource("variants")
     void filteredPagesFaultWithTheirReason(String file, List<String> options) throws Exception {
