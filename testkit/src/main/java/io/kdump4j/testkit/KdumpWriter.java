@@ -44,6 +44,17 @@ public final class KdumpWriter {
     private final TreeSet<Long> excluded = new TreeSet<>();
     private final TreeSet<Long> lost = new TreeSet<>();
     private String eraseinfo;
+    private int wordSize = 8;
+    private boolean padded;
+
+    /**
+     * Sub-header field offsets (phys_base, dump_level, split, start_pfn, end_pfn,
+     * offset/size_vmcoreinfo, offset/size_note, offset/size_eraseinfo, start/end_pfn_64,
+     * max_mapnr_64) for LP64, i386 (u64 packed at 4) and other ILP32 ABIs (u64 aligned to 8).
+     */
+    private static final int[] SUB_LP64 = {0, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104};
+    private static final int[] SUB_I386 = {0, 4, 8, 12, 16, 20, 28, 32, 40, 44, 52, 56, 64, 72, 80};
+    private static final int[] SUB_ILP32_PAD = {0, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96};
 
     public KdumpWriter signature(String s) {
         this.signature = s;
@@ -52,6 +63,13 @@ public final class KdumpWriter {
 
     public KdumpWriter version(int v) {
         this.version = v;
+        return this;
+    }
+
+    /** 8 for LP64 (default), 4 for a 32-bit dump; {@code padded} picks the non-i386 sub-header. */
+    public KdumpWriter wordSize(int w, boolean padded) {
+        this.wordSize = w;
+        this.padded = padded;
         return this;
     }
 
@@ -163,7 +181,8 @@ public final class KdumpWriter {
 
     private byte[] build(long startPfn, long endPfn, boolean split) {
         byte[] notes = noteBlob();
-        int subSize = 104;
+        int[] so = wordSize == 8 ? SUB_LP64 : padded ? SUB_ILP32_PAD : SUB_I386;
+        int subSize = so[14];
         long subHdrSize = Math.max(1, ceil(subSize + notes.length, blockSize));
         long oneBitmap = ceil(ceil(maxMapnr, 8), blockSize);
         long bitmapBlocks = 2 * oneBitmap;
@@ -216,29 +235,42 @@ public final class KdumpWriter {
             byte[] s = uts[i].getBytes(StandardCharsets.ISO_8859_1);
             f.put(12 + 65 * i, s, 0, Math.min(64, s.length));
         }
-        f.putLong(408, timestamp).putLong(416, 0);
+        int ts = wordSize == 8 ? 408 : 404;
+        if (wordSize == 8) {
+            f.putLong(ts, timestamp).putLong(ts + 8, 0);
+        } else {
+            f.putInt(ts, (int) timestamp).putInt(ts + 4, 0);
+        }
         int status = (codecInStatus ? codec.flag() : 0) | (lost.isEmpty() ? 0 : 0x8);
-        f.putInt(424, status).putInt(428, blockSize).putInt(432, (int) subHdrSize)
-                .putInt(436, (int) bitmapBlocks).putInt(440, (int) Math.min(maxMapnr, 0xffff_ffffL))
-                .putInt(460, nrCpus);
+        int h = ts + 2 * wordSize;
+        f.putInt(h, status).putInt(h + 4, blockSize).putInt(h + 8, (int) subHdrSize)
+                .putInt(h + 12, (int) bitmapBlocks).putInt(h + 16, (int) Math.min(maxMapnr, 0xffff_ffffL))
+                .putInt(h + 36, nrCpus);
         int s = blockSize;
         long noteOffset = s + subSize;
-        f.putLong(s, 0).putInt(s + 8, dumpLevel);
+        putWord(f, s + so[0], 0);
+        f.putInt(s + so[1], dumpLevel);
         if (version >= 2) {
-            f.putInt(s + 12, split ? 1 : 0).putLong(s + 16, split ? startPfn : 0).putLong(s + 24, split ? endPfn : 0);
+            f.putInt(s + so[2], split ? 1 : 0);
+            putWord(f, s + so[3], split ? startPfn : 0);
+            putWord(f, s + so[4], split ? endPfn : 0);
         }
         if (version >= 3) {
             long[] vi = vmcoreinfoPlace(noteOffset);
-            f.putLong(s + 32, vi[0]).putLong(s + 40, vi[1]);
+            f.putLong(s + so[5], vi[0]);
+            putWord(f, s + so[6], vi[1]);
         }
         if (version >= 4) {
-            f.putLong(s + 48, noteOffset).putLong(s + 56, notes.length);
+            f.putLong(s + so[7], noteOffset);
+            putWord(f, s + so[8], notes.length);
         }
         if (version >= 5) {
-            f.putLong(s + 64, eraseOffset).putLong(s + 72, erase.length);
+            f.putLong(s + so[9], eraseOffset);
+            putWord(f, s + so[10], erase.length);
         }
         if (version >= 6) {
-            f.putLong(s + 80, split ? startPfn : 0).putLong(s + 88, split ? endPfn : 0).putLong(s + 96, maxMapnr);
+            f.putLong(s + so[11], split ? startPfn : 0).putLong(s + so[12], split ? endPfn : 0)
+                    .putLong(s + so[13], maxMapnr);
         }
         f.put((int) noteOffset, notes);
         for (long pfn = 0; pfn < maxMapnr; pfn++) {
@@ -273,6 +305,15 @@ public final class KdumpWriter {
             b.writeBytes(ElfNotes.note("CORE", 1, desc, order));
         }
         return b.toByteArray();
+    }
+
+    /** A C {@code unsigned long}: 8 bytes on LP64, 4 on ILP32. */
+    private void putWord(ByteBuffer f, int at, long v) {
+        if (wordSize == 8) {
+            f.putLong(at, v);
+        } else {
+            f.putInt(at, (int) v);
+        }
     }
 
     private static void setBit(ByteBuffer f, long bitmapStart, long pfn) {

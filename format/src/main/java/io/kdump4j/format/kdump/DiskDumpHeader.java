@@ -11,30 +11,34 @@ import java.util.List;
 
 /**
  * {@code struct disk_dump_header} (makedumpfile {@code diskdump_mod.h}), the first block of a
- * kdump-compressed or diskdump file, in the 64-bit (LP64) layout that x86_64 and arm64 writers
- * use:
+ * kdump-compressed or diskdump file. Offsets in the LP64 layout (x86_64, arm64, ...) and, in
+ * brackets, the ILP32 one (i386, arm, ...), which differs only by the size of the timeval:
  *
  * <pre>
  *   0  char signature[8]        "KDUMP   " or "DISKDUMP"
- *   8  int32 header_version     1..6
+ *   8  int32 header_version     0..6
  *  12  struct new_utsname       6 x char[65]
- * 408  struct timeval           int64 tv_sec, int64 tv_usec (6 bytes of padding before it)
- * 424  uint32 status            DUMP_DH_* flags
- * 428  int32 block_size         the unit of the file layout (= page size, QEMU: see below)
- * 432  int32 sub_hdr_size       in blocks
- * 436  uint32 bitmap_blocks     both bitmaps together
- * 440  uint32 max_mapnr         truncated to 32 bits; v6 keeps the real value in the sub-header
+ * 408  struct timeval           long tv_sec, long tv_usec            [404, 2 x int32]
+ * 424  uint32 status            DUMP_DH_* flags                       [412]
+ * 428  int32 block_size         the unit of the file layout           [416]
+ * 432  int32 sub_hdr_size       in blocks                             [420]
+ * 436  uint32 bitmap_blocks     both bitmaps together                 [424]
+ * 440  uint32 max_mapnr         v6 keeps the full value in the sub-header [428]
  * 444  uint32 total_ram_blocks, device_blocks, written_blocks, current_cpu (unused)
- * 460  int32 nr_cpus
+ * 460  int32 nr_cpus                                                  [448]
+ * 464  (sizeof)                                                       [452]
  * </pre>
  *
  * <p>The file has no word-size field and its integers are in the dumped machine's byte order;
- * the order is chosen by which reading gives a plausible header_version and block_size (the
- * approach of libkdumpfile's {@code try_header_64()}). 32-bit layouts (i386, arm) are not read.
+ * both are chosen by which reading gives a consistent header (the approach of libkdumpfile's
+ * {@code try_header_32/64()}): a known header_version, a power-of-two block_size, a
+ * sub-header of at least one block from version 1 on, and bitmaps large enough for max_mapnr
+ * that fit in the file. LP64 is tried before ILP32, little-endian before big-endian.
  */
 public record DiskDumpHeader(
         String signature,
         ByteOrder order,
+        int wordSize,
         int headerVersion,
         List<String> utsname,
         long timestampSeconds,
@@ -50,6 +54,8 @@ public record DiskDumpHeader(
     public static final String DISKDUMP_SIGNATURE = "DISKDUMP";
     /** sizeof(struct disk_dump_header) on LP64, without the empty tasks[] array. */
     public static final int SIZE_64 = 464;
+    /** sizeof(struct disk_dump_header) on ILP32. */
+    public static final int SIZE_32 = 452;
     /** The newest header version this reader knows; makedumpfile and QEMU write 6. */
     public static final int MAX_VERSION = 6;
 
@@ -77,33 +83,77 @@ public record DiskDumpHeader(
         return signature.equals(DISKDUMP_SIGNATURE);
     }
 
+    /** The offset of block_size in this header's layout (for messages). */
+    public int blockSizeOffset() {
+        return wordSize == 8 ? 428 : 416;
+    }
+
+    /** The offset of sub_hdr_size in this header's layout (for messages). */
+    public int subHdrSizeOffset() {
+        return blockSizeOffset() + 4;
+    }
+
+    /** The offset of bitmap_blocks in this header's layout (for messages). */
+    public int bitmapBlocksOffset() {
+        return blockSizeOffset() + 8;
+    }
+
     public static DiskDumpHeader read(ByteSource src) throws IOException {
         String name = src.name();
-        src.checkRange(0, SIZE_64, "a disk_dump_header");
-        byte[] raw = src.read(0, SIZE_64, "disk_dump_header");
+        src.checkRange(0, SIZE_32, "a disk_dump_header");
+        byte[] raw = src.read(0, (int) Math.min(SIZE_64, src.size()), "disk_dump_header");
         if (!matches(raw)) {
             throw new DumpFormatException(name, 0, "expected the signature \"KDUMP   \" or \"DISKDUMP\"");
         }
-        ByteOrder order = null;
-        for (ByteOrder o : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
-            int v = Bytes.s32(raw, 8, o);
-            int bs = Bytes.s32(raw, 428, o);
-            if (v >= 0 && v <= MAX_VERSION && plausibleBlockSize(bs)) {
-                order = o;
-                break;
+        DiskDumpHeader fallback = null;
+        for (int word : new int[] {8, 4}) {
+            if (word == 8 && raw.length < SIZE_64) {
+                continue;
+            }
+            for (ByteOrder o : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+                int v = Bytes.s32(raw, 8, o);
+                int bs = Bytes.s32(raw, word == 8 ? 428 : 416, o);
+                if (v < 0 || v > MAX_VERSION || !plausibleBlockSize(bs)) {
+                    continue;
+                }
+                DiskDumpHeader h = parse(name, raw, o, word);
+                if (h.consistent(src.size())) {
+                    return h;
+                }
+                if (fallback == null) {
+                    fallback = h;
+                }
             }
         }
-        if (order == null) {
-            int v = Bytes.s32(raw, 8, ByteOrder.LITTLE_ENDIAN);
-            if (v < 0 || v > MAX_VERSION) {
-                throw new DumpFormatException(name, 8, "header_version is " + v + " (little-endian) / "
-                        + Bytes.s32(raw, 8, ByteOrder.BIG_ENDIAN) + " (big-endian); this reader knows versions 0-"
-                        + MAX_VERSION);
-            }
-            throw new DumpFormatException(name, 428, "block_size is " + Bytes.s32(raw, 428, ByteOrder.LITTLE_ENDIAN)
-                    + "; expected a power of two from " + MIN_BLOCK + " to " + MAX_BLOCK
-                    + " (or a 32-bit dump, which this reader does not support)");
+        if (fallback != null) {
+            // Plausible version and block size but inconsistent sizes: report the real problem
+            // (a truncated file, a corrupt bitmap size) from the LP64 reading.
+            return fallback;
         }
+        int v = Bytes.s32(raw, 8, ByteOrder.LITTLE_ENDIAN);
+        if (v < 0 || v > MAX_VERSION) {
+            throw new DumpFormatException(name, 8, "header_version is " + v + " (little-endian) / "
+                    + Bytes.s32(raw, 8, ByteOrder.BIG_ENDIAN) + " (big-endian); this reader knows versions 0-"
+                    + MAX_VERSION);
+        }
+        throw new DumpFormatException(name, 428, "block_size is " + Bytes.s32(raw, 428, ByteOrder.LITTLE_ENDIAN)
+                + " (64-bit layout) / " + Bytes.s32(raw, 416, ByteOrder.LITTLE_ENDIAN)
+                + " (32-bit layout); expected a power of two from " + MIN_BLOCK + " to " + MAX_BLOCK);
+    }
+
+    private boolean consistent(long fileSize) {
+        if (headerVersion >= 1 && subHdrSize < 1) {
+            return false;
+        }
+        long oneBitmap = ((maxMapnr32 + 7) / 8 + blockSize - 1) / blockSize;
+        if (bitmapBlocks < oneBitmap) {
+            return false;
+        }
+        long end = (1L + subHdrSize + bitmapBlocks) * blockSize;
+        return subHdrSize >= 0 && end <= fileSize;
+    }
+
+    private static DiskDumpHeader parse(String name, byte[] raw, ByteOrder order, int word) throws DumpFormatException {
         Cursor c = new Cursor(name, raw, 0, order, "disk_dump_header");
         String signature = c.ascii(8, "signature");
         int version = c.s32("header_version");
@@ -111,21 +161,25 @@ public record DiskDumpHeader(
         for (int i = 0; i < 6; i++) {
             uts.add(c.fixedString(65, "utsname field " + i));
         }
-        c.seek(408);
-        long sec = c.s64("timestamp.tv_sec");
-        long usec = c.s64("timestamp.tv_usec");
+        long sec;
+        long usec;
+        if (word == 8) {
+            c.seek(408);
+            sec = c.s64("timestamp.tv_sec");
+            usec = c.s64("timestamp.tv_usec");
+        } else {
+            c.seek(404);
+            sec = c.s32("timestamp.tv_sec");
+            usec = c.s32("timestamp.tv_usec");
+        }
         int status = c.s32("status");
         int blockSize = c.s32("block_size");
-        long subOffset = c.offset();
         int subHdrSize = c.s32("sub_hdr_size");
         long bitmapBlocks = c.u32("bitmap_blocks");
         long maxMapnr = c.u32("max_mapnr");
         c.skip(16);
         int nrCpus = c.s32("nr_cpus");
-        if (subHdrSize < 0) {
-            throw new DumpFormatException(name, subOffset, "sub_hdr_size is negative (" + subHdrSize + ")");
-        }
-        return new DiskDumpHeader(signature, order, version, List.copyOf(uts), sec, usec, status, blockSize,
+        return new DiskDumpHeader(signature, order, word, version, List.copyOf(uts), sec, usec, status, blockSize,
                 subHdrSize, bitmapBlocks, maxMapnr, nrCpus);
     }
 

@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * Bytes in no extent (holes the writer skipped) read as zeros. The index holds one entry per
- * record at most (24 bytes each), within {@link Checked#MAX_ALLOCATION}.
+ * record at most (24 bytes each; the record count is checked against
+ * {@link Checked#MAX_ALLOCATION} while indexing).
  */
 public final class FlattenedByteSource implements ByteSource {
     private final ByteSource src;
@@ -54,7 +55,11 @@ public final class FlattenedByteSource implements ByteSource {
      * it in place.
      */
     public static ByteSource index(ByteSource src) throws IOException {
-        long maxRecords = Checked.MAX_ALLOCATION / 64;
+        // While indexing, each extent is a TreeMap entry of about 100 bytes (entry, boxed key,
+        // long[2]); the finished index is 24 bytes per extent. makedumpfile writes one record
+        // per output buffer (a 1 GiB dump of the fixtures holds 904), so this allows flattened
+        // dumps of hundreds of GiB; beyond it, reassemble() rebuilds the file in constant memory.
+        long maxRecords = Checked.MAX_ALLOCATION / 128;
         TreeMap<Long, long[]> extents = new TreeMap<>();
         long[] count = {0};
         FlatRecords.walk(src, (outOffset, len, dataOffset) -> {
@@ -63,7 +68,8 @@ public final class FlattenedByteSource implements ByteSource {
             }
             if (++count[0] > maxRecords) {
                 throw new DumpFormatException(src.name(), dataOffset - 16, "more than " + maxRecords
-                        + " records: too many to index in memory");
+                        + " records: too many to index in memory; rebuild the file first (kdump4j reassemble,"
+                        + " or makedumpfile -R) and open the result");
             }
             paint(extents, outOffset, outOffset + len, dataOffset);
         });

@@ -20,7 +20,7 @@ import java.util.OptionalInt;
 
 /**
  * A kdump-compressed ("KDUMP   ") or diskdump ("DISKDUMP") dump, as written by makedumpfile
- * and QEMU, header versions 0-6, 64-bit layout, either byte order; or a split set of such
+ * and QEMU, header versions 0-6, 64- and 32-bit layouts, either byte order; or a split set of such
  * files read as one dump. See {@link KdumpPart} for the file layout and {@link KdumpMemory}
  * for how pages are found.
  */
@@ -93,12 +93,12 @@ public final class KdumpFile implements DumpFile {
         for (KdumpPart p : parts) {
             String n = p.src.name();
             if (parts.size() > 1 && !p.sub.split()) {
-                throw new DumpFormatException(n, p.header.blockSize() + 12,
+                throw new DumpFormatException(n, p.sub.fieldOffset(p.header, SubHeaderLayout.SPLIT),
                         "expected a part of a split dump (split=1 in the sub-header), found a whole dump");
             }
             if (p.header.blockSize() != first.header.blockSize() || p.sub.maxMapnr() != first.sub.maxMapnr()
                     || p.header.order() != first.header.order()) {
-                throw new DumpFormatException(n, 428, "block_size/max_mapnr/byte order differ from "
+                throw new DumpFormatException(n, p.header.blockSizeOffset(), "block_size/max_mapnr/byte order differ from "
                         + first.src.name() + ": not parts of the same dump");
             }
         }
@@ -106,7 +106,8 @@ public final class KdumpFile implements DumpFile {
         sorted.sort(Comparator.comparingLong(p -> p.startPfn));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).startPfn < sorted.get(i - 1).endPfn) {
-                throw new DumpFormatException(sorted.get(i).src.name(), sorted.get(i).header.blockSize() + 80,
+                throw new DumpFormatException(sorted.get(i).src.name(),
+                        sorted.get(i).sub.fieldOffset(sorted.get(i).header, SubHeaderLayout.START_PFN_64),
                         "its PFN range [" + sorted.get(i).startPfn + ", " + sorted.get(i).endPfn + ") overlaps "
                                 + sorted.get(i - 1).src.name() + " [" + sorted.get(i - 1).startPfn + ", "
                                 + sorted.get(i - 1).endPfn + ")");

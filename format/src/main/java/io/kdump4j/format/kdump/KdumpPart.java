@@ -65,20 +65,26 @@ final class KdumpPart {
         DiskDumpHeader h = DiskDumpHeader.read(src);
         KdumpSubHeader sub = KdumpSubHeader.read(src, h);
         long block = h.blockSize();
+        if (h.subHdrSize() < 0) {
+            throw new DumpFormatException(name, h.subHdrSizeOffset(),
+                    "sub_hdr_size is negative (" + h.subHdrSize() + ")");
+        }
         long maxMapnr = sub.maxMapnr();
         long oneBitmapBlocks = ((maxMapnr + 7) / 8 + block - 1) / block;
-        long bitmapStart = Checked.mul(1L + h.subHdrSize(), block, name, 432, "the bitmap offset");
-        long bitmapBytes = Checked.mul(h.bitmapBlocks(), block, name, 436, "the bitmap size");
+        long bitmapStart = Checked.mul(1L + h.subHdrSize(), block, name, h.subHdrSizeOffset(), "the bitmap offset");
+        long bitmapBytes = Checked.mul(h.bitmapBlocks(), block, name, h.bitmapBlocksOffset(), "the bitmap size");
         long dumpedStart;
         if (h.bitmapBlocks() >= 2 * oneBitmapBlocks) {
             dumpedStart = bitmapStart + bitmapBytes / 2;
         } else if (h.bitmapBlocks() >= oneBitmapBlocks) {
             dumpedStart = bitmapStart;
         } else {
-            throw new DumpFormatException(name, 436, "bitmap_blocks is " + h.bitmapBlocks() + ", but " + maxMapnr
+            throw new DumpFormatException(name, h.bitmapBlocksOffset(), "bitmap_blocks is " + h.bitmapBlocks()
+                    + ", but " + maxMapnr
                     + " PFNs (max_mapnr) need " + oneBitmapBlocks + " blocks of " + block + " bytes per bitmap");
         }
-        long descBase = Checked.add(bitmapStart, bitmapBytes, name, 436, "the page descriptor table offset");
+        long descBase = Checked.add(bitmapStart, bitmapBytes, name, h.bitmapBlocksOffset(),
+                "the page descriptor table offset");
         if (descBase > src.size()) {
             throw new DumpFormatException(name, bitmapStart, "expected " + h.bitmapBlocks() + " bitmap blocks of "
                     + block + " bytes for " + maxMapnr + " PFNs, but the file ends at " + src.size()
@@ -88,7 +94,8 @@ final class KdumpPart {
         long endPfn = maxMapnr;
         if (sub.split()) {
             if (sub.startPfn() > sub.endPfn() || sub.endPfn() > maxMapnr) {
-                throw new DumpFormatException(name, block + 80, "split part range [" + sub.startPfn() + ", "
+                int field = h.headerVersion() >= 6 ? SubHeaderLayout.START_PFN_64 : SubHeaderLayout.START_PFN;
+                throw new DumpFormatException(name, sub.fieldOffset(h, field), "split part range [" + sub.startPfn() + ", "
                         + sub.endPfn() + ") does not lie within the " + maxMapnr + " PFNs of the dump");
             }
             startPfn = sub.startPfn();
@@ -119,12 +126,14 @@ final class KdumpPart {
         long remaining = src.size();
         if (h.headerVersion() >= 4 && sub.sizeNote() > 0) {
             long room = sub.offsetNote() > remaining ? 0 : remaining - sub.offsetNote();
-            int n = Checked.allocation(sub.sizeNote(), room, name, h.blockSize() + 56, "the ELF note blob");
+            int n = Checked.allocation(sub.sizeNote(), room, name, sub.fieldOffset(h, SubHeaderLayout.SIZE_NOTE),
+                    "the ELF note blob");
             return NoteParser.parse(Cursor.at(src, sub.offsetNote(), n, h.order(), "ELF note blob"));
         }
         if (h.headerVersion() >= 3 && sub.sizeVmcoreinfo() > 0) {
             long room = sub.offsetVmcoreinfo() > remaining ? 0 : remaining - sub.offsetVmcoreinfo();
-            int n = Checked.allocation(sub.sizeVmcoreinfo(), room, name, h.blockSize() + 40, "VMCOREINFO");
+            int n = Checked.allocation(sub.sizeVmcoreinfo(), room, name,
+                    sub.fieldOffset(h, SubHeaderLayout.SIZE_VMCOREINFO), "VMCOREINFO");
             return List.of(new Note("VMCOREINFO", 0, sub.offsetVmcoreinfo(),
                     src.read(sub.offsetVmcoreinfo(), n, "VMCOREINFO")));
         }
@@ -140,7 +149,8 @@ final class KdumpPart {
         if (h.incomplete() && sub.sizeEraseinfo() > room) {
             return null;
         }
-        int n = Checked.allocation(sub.sizeEraseinfo(), room, src.name(), h.blockSize() + 72, "eraseinfo");
+        int n = Checked.allocation(sub.sizeEraseinfo(), room, src.name(),
+                sub.fieldOffset(h, SubHeaderLayout.SIZE_ERASEINFO), "eraseinfo");
         return new String(src.read(sub.offsetEraseinfo(), n, "eraseinfo"), StandardCharsets.ISO_8859_1);
     }
 

@@ -62,6 +62,42 @@ class KdumpSyntheticTest {
         }
     }
 
+    @ParameterizedTest(name = "32-bit layout, padded sub-header {0}")
+    @ValueSource(booleans = {false, true})
+    void thirtyTwoBitDumpsReadWithTheirOwnLayout(boolean padded) throws Exception {
+        for (int version : new int[] {2, 3, 4, 6}) {
+            KdumpWriter w = Synthetic.standard(TestCodec.ZLIB, 4096).wordSize(4, padded).version(version)
+                    .machine(padded ? "armv7l" : "i686").dumpLevel(31);
+            try (DumpFile d = Synthetic.open(w.build())) {
+                KdumpFile k = (KdumpFile) d;
+                assertEquals(4, k.header().wordSize(), "version " + version);
+                if (version >= 3) {
+                    assertEquals(padded ? SubHeaderLayout.ILP32_PADDED : SubHeaderLayout.I386_PACKED,
+                            k.subHeader().layout(), "version " + version);
+                    assertEquals(Synthetic.VMCOREINFO, d.vmcoreinfo().orElseThrow());
+                }
+                assertEquals(31, d.details().dumpLevel().orElseThrow());
+                assertEquals(1_700_000_000L, d.details().timestampSeconds());
+                Synthetic.assertReadsBack(w, d.memory());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "32-bit split set, padded sub-header {0}")
+    @ValueSource(booleans = {false, true})
+    void thirtyTwoBitSplitPartsKeepTheirRanges(boolean padded, @TempDir Path dir) throws Exception {
+        KdumpWriter w = Synthetic.standard(TestCodec.LZO, 4096).wordSize(4, padded);
+        List<Path> parts = new java.util.ArrayList<>();
+        for (byte[] p : w.buildSplit(2)) {
+            Path f = dir.resolve("part" + parts.size());
+            Files.write(f, p);
+            parts.add(f);
+        }
+        try (DumpFile set = Dumps.openSet(parts)) {
+            Synthetic.assertReadsBack(w, set.memory());
+        }
+    }
+
     @Test
     void bigEndianDumpReadsTheSame() throws Exception {
         KdumpWriter w = Synthetic.standard(TestCodec.LZO, 4096).order(ByteOrder.BIG_ENDIAN).machine("s390x");
