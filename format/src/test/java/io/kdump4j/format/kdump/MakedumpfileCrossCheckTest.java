@@ -146,6 +146,46 @@ class MakedumpfileCrossCheckTest {
         }
     }
 
+    /**
+     * makedumpfile -L stops writing at a size limit and marks the dump incomplete: the pages it
+     * wrote read back equal to the source, the rest of its dumpable pages fault as LOST, and
+     * written + lost are exactly the pages of the complete -d 31 dump.
+     */
+    @org.junit.jupiter.api.Test
+    void incompleteDumpFromMakedumpfileSizeLimitLosesOnlyUnwrittenPages() throws Exception {
+        Path inc = MakedumpfileVariants.makeIncomplete("c31-limit10M.kdump", 10_000_000);
+        Path full = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        try (DumpFile d = Dumps.open(inc); DumpFile whole = Dumps.open(full)) {
+            assertTrue(d.details().incomplete());
+            PhysicalMemory m = d.memory();
+            long written = 0;
+            long lost = 0;
+            byte[] a = new byte[4096];
+            byte[] b = new byte[4096];
+            for (long pfn = 0; pfn < m.maxPfn(); pfn++) {
+                PageState s = m.state(pfn);
+                if (s == PageState.LOST) {
+                    lost++;
+                    if (lost % 50 == 1) {
+                        long addr = pfn * 4096;
+                        MemoryFault f = assertThrows(MemoryFault.class, () -> m.read(addr, a, 0, 4096));
+                        assertEquals(MemoryFault.Reason.LOST, f.reason());
+                    }
+                } else if (s == PageState.PRESENT) {
+                    if (written++ % 41 == 0) {
+                        m.read(pfn * 4096, a, 0, 4096);
+                        source.memory().read(pfn * 4096, b, 0, 4096);
+                        assertArrayEquals(b, a, "PFN 0x" + Long.toHexString(pfn));
+                    }
+                }
+                assertEquals(whole.memory().state(pfn) == PageState.PRESENT, s == PageState.PRESENT || s == PageState.LOST,
+                        "PFN 0x" + Long.toHexString(pfn));
+            }
+            System.out.printf("incomplete -L 10000000: %d pages written, %d lost%n", written, lost);
+            assertTrue(written > 1000 && lost > 1000, written + " written, " + lost + " lost");
+        }
+    }
+
     @ParameterizedTest(name = "{0}: a filtered page faults as EXCLUDED, a hole as NOT_IN_DUMP")
     @MethodSource("variants")
     void filteredPagesFaultWithTheirReason(String file, List<String> options) throws Exception {

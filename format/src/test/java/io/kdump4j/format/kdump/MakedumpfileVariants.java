@@ -68,6 +68,34 @@ final class MakedumpfileVariants {
         return out;
     }
 
+    /**
+     * An incomplete dump: {@code makedumpfile -c -d 31 -L limit} stops at the size limit, marks
+     * the header incomplete (status 0x8) and exits non-zero, as on a full disk.
+     */
+    static Path makeIncomplete(String fileName, long limit) throws IOException {
+        assumeMakedumpfile();
+        Path out = dir().resolve(fileName);
+        if (Files.exists(out)) {
+            return out;
+        }
+        Path tmp = dir().resolve(fileName + ".tmp");
+        Files.deleteIfExists(tmp);
+        Process p = new ProcessBuilder(MAKEDUMPFILE, "-c", "-d", "31", "-L", Long.toString(limit),
+                Fixtures.elfCore(X86_61).toString(), tmp.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        if (!text.contains("incomplete dumpfile")) {
+            throw new IOException("makedumpfile -L did not report an incomplete dump:\n" + text);
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+        return out;
+    }
+
     /** The text makedumpfile printed while making {@code fileName}. */
     static String report(String fileName) throws IOException {
         return Files.readString(dir().resolve(fileName + ".report.txt"));
