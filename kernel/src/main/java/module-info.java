@@ -3,4 +3,6 @@ module io.kdump4j.kernel {
     requires transitive io.kdump4j.format;
 
     exports io.kdump4j.kernel;
+    exports io.kdump4j.kernel.arch;
+    exports io.kdump4j.kernel.helpers.printk;
 }

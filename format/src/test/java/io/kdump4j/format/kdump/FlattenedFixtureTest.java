@@ -1,0 +1,65 @@
+package io.kdump4j.format.kdump;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kdump4j.format.io.ByteSource;
+import io.kdump4j.format.io.MappedByteSource;
+import io.kdump4j.testkit.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The flattened x86_64 fixture, against what {@code makedumpfile -R} rebuilds from it. */
+class FlattenedFixtureTest {
+    private static final Path FLAT = Fixtures.dir("x86_64-6.1.0-56-amd64/sysrq-flat").resolve("vmcore.flat");
+
+    /** {@code makedumpfile -R < vmcore.flat > out}, made once into the cache. */
+    private static Path makedumpfileReassembly() throws Exception {
+        MakedumpfileVariants.assumeMakedumpfile();
+        Path out = Fixtures.cache().resolve("variants").resolve(MakedumpfileVariants.VERSION).resolve("sysrq-flat.R.kdump");
+        if (!Files.exists(out)) {
+            Files.createDirectories(out.getParent());
+            Path tmp = out.resolveSibling("sysrq-flat.R.tmp");
+            Fixtures.run(List.of("sh", "-c", MakedumpfileVariants.MAKEDUMPFILE + " -R " + tmp + " < " + FLAT));
+            Files.move(tmp, out);
+        }
+        return out;
+    }
+
+    @Test
+    void reassembleWritesTheSameBytesAsMakedumpfileR() throws Exception {
+        Path expected = makedumpfileReassembly();
+        Path ours = Files.createTempFile("kdump4j-reassembled", ".kdump");
+        try (ByteSource flat = MappedByteSource.open(FLAT)) {
+            long size = FlattenedByteSource.reassemble(flat, ours);
+            assertEquals(Files.size(expected), size);
+            assertEquals(-1, Files.mismatch(expected, ours), "first differing byte");
+        } finally {
+            Files.deleteIfExists(ours);
+        }
+    }
+
+    @Test
+    void indexedInPlaceReadsTheSameBytesAsMakedumpfileR() throws Exception {
+        Path expected = makedumpfileReassembly();
+        try (ByteSource view = FlattenedByteSource.index(MappedByteSource.open(FLAT));
+                ByteSource rebuilt = MappedByteSource.open(expected)) {
+            assertEquals(rebuilt.size(), view.size());
+            int chunk = 1 << 20;
+            byte[] a = new byte[chunk];
+            byte[] b = new byte[chunk];
+            for (long off = 0; off < view.size(); off += chunk) {
+                int n = (int) Math.min(chunk, view.size() - off);
+                view.read(off, a, 0, n, "test");
+                rebuilt.read(off, b, 0, n, "test");
+                assertArrayEquals(b, a, "1 MiB block at " + off);
+            }
+            // Odd-sized reads at odd offsets cross extent boundaries.
+            for (long off = 3; off < view.size() - 10_000; off += 7919 * 13) {
+                assertArrayEquals(rebuilt.read(off, 9_999, "test"), view.read(off, 9_999, "test"), "at " + off);
+            }
+        }
+    }
+}
