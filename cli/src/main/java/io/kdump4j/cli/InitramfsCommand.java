@@ -51,6 +51,14 @@ final class InitramfsCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "kdump4j config (default: /etc/kdump4j.conf)")
     Path config = Kdump4jConfig.DEFAULT_FILE;
 
+    @Option(names = "--kernel-config", paramLabel = "FILE",
+            description = "kernel config to bundle as /boot/config-<release> for kdump4j check (default: /boot/config-<release>)")
+    Path kernelConfig;
+
+    @Option(names = "--jar", paramLabel = "FILE", hidden = true,
+            description = "bundle these jars instead of kdump4j's own module path (tests)")
+    List<Path> jars = new ArrayList<>();
+
     @Option(names = "--cache", paramLabel = "DIR", description = "jlink runtime cache (default: ~/.cache/kdump4j)")
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "kdump4j");
 
@@ -63,8 +71,9 @@ final class InitramfsCommand implements Callable<Integer> {
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
         InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
-                noJava ? null : jdk, noJava ? List.of() : ownJars(), "io.kdump4j.cli/io.kdump4j.cli.Main",
-                firstBoot == null ? null : Files.readString(firstBoot), configFile(r), Compression.parse(compression), cache);
+                noJava ? null : jdk, noJava ? List.of() : jars.isEmpty() ? ownJars() : jars, "io.kdump4j.cli/io.kdump4j.cli.Main",
+                firstBoot == null ? null : Files.readString(firstBoot), configFile(r, kernelConfig),
+                Compression.parse(compression), cache);
         InitramfsReport rep = InitramfsBuilder.build(spec);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("output", rep.output().toString());
@@ -79,8 +88,8 @@ final class InitramfsCommand implements Callable<Integer> {
     }
 
     /** The kernel config travels with the image so that kdump4j check works in the guest. */
-    private static Map<String, Path> configFile(String release) {
-        Path p = Path.of("/boot/config-" + release);
+    private static Map<String, Path> configFile(String release, Path given) {
+        Path p = given != null ? given : Path.of("/boot/config-" + release);
         return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
     }
 

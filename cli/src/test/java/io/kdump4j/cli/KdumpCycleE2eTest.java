@@ -1,15 +1,14 @@
-package io.kdump4j.setup.e2e;
+package io.kdump4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
-import io.kdump4j.setup.config.Kdump4jConfig;
-import io.kdump4j.setup.initramfs.Compression;
-import io.kdump4j.setup.initramfs.InitramfsBuilder;
-import io.kdump4j.setup.initramfs.InitramfsReport;
-import io.kdump4j.setup.initramfs.InitramfsSpec;
+import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.helpers.printk.KernelLog;
+import io.kdump4j.kernel.helpers.printk.LogRecord;
+import io.kdump4j.setup.check.CrashkernelEstimate;
 import io.kdump4j.testkit.Fixtures;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole kdump cycle in QEMU with kdump4j alone (tests/e2e/README.md): the current Debian
  * kernel (scripts/setup-e2e.sh fetched it) boots with crashkernel= and an initramfs made by
- * {@link InitramfsBuilder}; its first-boot hook runs {@code kdump4j load} and {@code kdump4j check},
+ * {@code kdump4j initramfs}; its first-boot hook runs {@code kdump4j load} and {@code kdump4j check},
  * then sysrq-c; the capture kernel (same kernel, same initramfs, /proc/vmcore present) saves
  * the dump to an ext4 virtio disk; the host reads it back with debugfs and opens it with
  * kdump4j. Runs only with {@code -Dkdump4j.e2e=true} (the e2e profile) and a fetched kernel.
@@ -54,20 +53,33 @@ class KdumpCycleE2eTest {
         Files.createDirectories(staging.resolve("boot"));
         Files.copy(kernelDir.resolve("vmlinuz"), staging.resolve("boot/vmlinuz"));
 
-        Kdump4jConfig config = new Kdump4jConfig("LABEL=kdump4j", "/kdump4j", 31, "zlib", "poweroff", "poweroff",
-                List.of(), List.of("virtio_pci", "virtio_blk", "ext4"), "", "");
-        Compression compression = Compression.parse(System.getProperty("kdump4j.e2e.compression", "gzip"));
-        long t0 = System.nanoTime();
-        InitramfsReport r = InitramfsBuilder.build(new InitramfsSpec(staging.resolve("boot/initrd.img"), config, null,
-                kernelDir.resolve("modules"), Path.of(System.getProperty("java.home")), moduleJars(work),
-                "io.kdump4j.setup/io.kdump4j.setup.tool.SetupMain",
-                Files.readString(root.resolve("tests/e2e/first-boot.sh")),
+        Path conf = work.resolve("kdump4j.conf");
+        Files.writeString(conf, """
+                target = LABEL=kdump4j
+                path = /kdump4j
+                final_action = poweroff
+                failure_action = poweroff
+                modules = virtio_pci virtio_blk ext4
+                """);
+        String compression = System.getProperty("kdump4j.e2e.compression", "gzip");
+        String release = kernelDir.toRealPath().getFileName().toString();
+        Path initrd = staging.resolve("boot/initrd.img");
+        List<String> args = new ArrayList<>(List.of("initramfs", "-o", initrd.toString(), "--config", conf.toString(),
+                "--kernel-release", release, "--modules-dir", kernelDir.resolve("modules").toString(),
                 // Debian builds no /proc/config.gz: the guest's kdump4j check reads /boot/config-<release>.
-                Map.of("boot/config-" + kernelDir.toRealPath().getFileName(), kernelDir.resolve("config")),
-                compression, Fixtures.cache()));
+                "--kernel-config", kernelDir.resolve("config").toString(),
+                "--first-boot", root.resolve("tests/e2e/first-boot.sh").toString(),
+                "--compression", compression, "--cache", Fixtures.cache().toString(), "--json"));
+        for (Path j : moduleJars(work)) {
+            args.add("--jar");
+            args.add(j.toString());
+        }
+        long t0 = System.nanoTime();
+        assertEquals(0, Main.run(args.toArray(String[]::new)), "kdump4j initramfs failed");
         double buildS = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "e2e: initramfs %d bytes (%s; archive %d, java %d), %d entries, modules %s, built in %.1f s%n",
-                r.compressedBytes(), compression, r.archiveBytes(), r.javaRuntimeBytes(), r.entries(), r.modules(), buildS);
+        CrashkernelEstimate est = CrashkernelEstimate.of(initrd);
+        System.out.printf(Locale.ROOT, "e2e: initramfs %d bytes (%s; archive %d), built in %.1f s; kdump4j estimate says %s%n",
+                Files.size(initrd), compression, est.archiveBytes(), buildS, est.parameter());
 
         Path disk = work.resolve("disk.img");
         Files.deleteIfExists(disk);
@@ -76,7 +88,7 @@ class KdumpCycleE2eTest {
         Path console = work.resolve("console.log");
         List<String> qemu = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "2",
                 "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
-                "-kernel", kernelDir.resolve("vmlinuz").toString(), "-initrd", staging.resolve("boot/initrd.img").toString(),
+                "-kernel", kernelDir.resolve("vmlinuz").toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0,115200 panic=5 crashkernel=" + CRASHKERNEL,
                 "-drive", "file=" + disk + ",format=raw,if=virtio,cache=unsafe");
         Map<String, Double> events = runQemu(qemu, console);
@@ -97,19 +109,21 @@ class KdumpCycleE2eTest {
         String sizeLine = log.lines().filter(l -> l.contains("KDUMP4J vmcore size=")).findFirst().orElseThrow();
         long vmcoreSize = Long.parseLong(sizeLine.replaceAll(".*size=(\\d+).*", "$1"));
         assertEquals(vmcoreSize, size, "saved file size differs from /proc/vmcore's");
+        String task;
         try (DumpFile d = Dumps.open(saved)) {
             assertTrue(d.vmcoreinfo().isPresent(), "no VMCOREINFO in the saved dump");
             System.out.println("e2e: saved " + d.name() + " " + size + " bytes, " + d.details());
+            // kdump4j reads the dead kernel's log from the saved memory: the panic and the
+            // crashing task, as the kernel's own records ("CPU: 1 PID: 1 Comm: init Kdump: ...").
+            List<String> messages = KernelLog.read(KernelDump.open(d)).stream().map(LogRecord::message).toList();
+            assertTrue(messages.contains("Kernel panic - not syncing: sysrq triggered crash"), "no panic record in the saved log");
+            String who = messages.stream().filter(m -> m.contains(" Comm: ") && m.contains("Kdump: loaded")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no crashing-task record in the saved log"));
+            task = who.substring(who.indexOf("PID: "), who.indexOf(" Kdump: loaded"));
+            System.out.println("e2e: kdump4j reads from the saved dump: \"" + who + "\"");
         }
-        assertTrue(containsBytes(saved, "Kernel panic - not syncing: sysrq triggered crash"),
-                "the panic message is not in the saved memory");
-        // The crashing task as the kernel's own log record names it ("CPU: 1 PID: 1 Comm: init
-        // Kdump: loaded ..."): the console's line must be in the saved printk buffer too.
-        String who = log.lines().filter(l -> l.contains(" Comm: ") && l.contains("Kdump: loaded")).findFirst()
-                .orElseThrow(() -> new AssertionError("no crashing task line on the console"));
-        String task = who.substring(who.indexOf("PID: "), who.indexOf(" Kdump: loaded"));
-        assertTrue(task.endsWith("Comm: init"), "the first-boot /init (PID 1) wrote to sysrq-trigger: " + task);
-        assertTrue(containsBytes(saved, task), "\"" + task + "\" is not in the saved memory");
+        assertTrue(task.endsWith("PID: 1 Comm: init"), "the first-boot /init (PID 1) wrote to sysrq-trigger: " + task);
+        assertTrue(log.contains(task), "the console names another task than the dump: " + task);
         log.lines().filter(l -> l.contains("] Memory: ")).forEach(l -> System.out.println("e2e: " + l.strip()));
         assertTrue(events.containsKey("kernel-panic"), "no panic line on the console");
         double panicToSaved = events.get("save-done") - events.get("kernel-panic");
@@ -118,8 +132,8 @@ class KdumpCycleE2eTest {
     }
 
     /**
-     * Modular jars for the initramfs: the setup and format modules from their class folders
-     * (module-info.class inside), and their dependencies' jars, all from this test's class path.
+     * Modular jars for the initramfs: kdump4j's modules from their class folders (module-info.class
+     * inside), and their dependencies' jars, all from this test's class path.
      */
     static List<Path> moduleJars(Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("jars"));
@@ -134,7 +148,7 @@ class KdumpCycleE2eTest {
                 Fixtures.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
                         "--create", "--file", jar.toString(), "-C", p.toString(), "."));
                 jars.add(jar);
-            } else if (p.getFileName().toString().startsWith("xz-") || p.getFileName().toString().startsWith("aircompressor-v3")) {
+            } else if (p.getFileName().toString().matches("(xz|aircompressor-v3|picocli)-[0-9.]+\\.jar")) {
                 jars.add(p);
             }
         }
@@ -187,32 +201,6 @@ class KdumpCycleE2eTest {
             }
         }
         return events;
-    }
-
-    /** Streams the file looking for an ASCII string (the printk ring holds message text as is). */
-    static boolean containsBytes(Path file, String text) throws IOException {
-        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
-        byte[] buf = new byte[1 << 20];
-        int keep = needle.length - 1;
-        try (InputStream in = Files.newInputStream(file)) {
-            int have = 0;
-            int n;
-            while ((n = in.read(buf, have, buf.length - have)) > 0) {
-                int len = have + n;
-                outer:
-                for (int i = 0; i + needle.length <= len; i++) {
-                    for (int j = 0; j < needle.length; j++) {
-                        if (buf[i + j] != needle[j]) {
-                            continue outer;
-                        }
-                    }
-                    return true;
-                }
-                have = Math.min(keep, len);
-                System.arraycopy(buf, len - have, buf, 0, have);
-            }
-        }
-        return false;
     }
 
     static List<String> tail(String s, int n) {
