@@ -5,7 +5,6 @@ if ! find_target; then
     say "e2e-failed reason=no-disk"; poweroff -f
 fi
 mount "$dev" /mnt || { say "e2e-failed reason=mount"; poweroff -f; }
-cat /sys/kernel/kexec_crash_size > /dev/null
 say "kexec-load-begin"
 kdump4j load --kernel /mnt/boot/vmlinuz --initrd /mnt/boot/initrd.img
 say "kexec-load-done rc=$? crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"

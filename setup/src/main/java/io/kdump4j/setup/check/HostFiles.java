@@ -37,6 +37,15 @@ public record HostFiles(Path root) {
         return read(absolute).map(s -> s.lines().findFirst().orElse("").trim());
     }
 
+    /** The file's bytes (at most {@code max}), or empty when it does not exist or cannot be read. */
+    public Optional<byte[]> readBytes(String absolute, int max) {
+        try (var in = Files.newInputStream(path(absolute))) {
+            return Optional.of(in.readNBytes(max));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     public boolean exists(String absolute) {
         return Files.exists(path(absolute));
     }

@@ -47,6 +47,7 @@ public final class Preflight {
         reservation(iomem);
         loaded();
         cmdline.ifPresent(c -> cma(c, config.orElse(null)));
+        secureBoot();
         lockdown();
         kallsyms(config.orElse(null));
         if (options.target() != null) {
@@ -227,6 +228,24 @@ public final class Preflight {
         } else {
             add(Finding.ok("capture.cma", "no CMA area in the capture kernel"
                     + (cma.isPresent() ? " (cma=0)" : "")));
+        }
+    }
+
+    /** EFI variable SecureBoot (EFI_GLOBAL_VARIABLE GUID): 4 bytes of attributes, then 1 = enabled. */
+    static final String SECURE_BOOT = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+
+    private void secureBoot() {
+        Optional<byte[]> v = host.readBytes(SECURE_BOOT, 8);
+        if (v.isEmpty() || v.get().length < 5) {
+            add(Finding.ok("secure-boot", host.exists("/sys/firmware/efi") ? "Secure Boot state not readable (efivarfs not mounted)"
+                    : "no EFI: no Secure Boot"));
+        } else if (v.get()[4] == 1) {
+            add("secure-boot", Severity.INFO, "Secure Boot is enabled",
+                    "Debian and most distributions then turn lockdown on: only signed kernels load through "
+                            + "kexec_file_load (kdump4j load uses it; kexec -c / kexec_load is refused)",
+                    "load the distribution's signed kernel");
+        } else {
+            add(Finding.ok("secure-boot", "Secure Boot is disabled"));
         }
     }
 

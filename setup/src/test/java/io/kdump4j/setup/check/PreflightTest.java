@@ -109,6 +109,20 @@ class PreflightTest {
     }
 
     @Test
+    void secureBoot(@TempDir Path root) throws IOException {
+        HostFiles h = labGuest(root, "1");
+        assertEquals(Severity.OK, Preflight.run(h, CheckOptions.defaults()).find("secure-boot").orElseThrow().severity());
+        Path var = h.path(Preflight.SECURE_BOOT);
+        Files.createDirectories(var.getParent());
+        Files.write(var, new byte[] {6, 0, 0, 0, 1});
+        Finding f = Preflight.run(h, CheckOptions.defaults()).find("secure-boot").orElseThrow();
+        assertEquals(Severity.INFO, f.severity());
+        assertTrue(f.found().contains("enabled"));
+        Files.write(var, new byte[] {6, 0, 0, 0, 0});
+        assertTrue(Preflight.run(h, CheckOptions.defaults()).find("secure-boot").orElseThrow().found().contains("disabled"));
+    }
+
+    @Test
     void targetSpace(@TempDir Path root) throws IOException {
         HostFiles h = labGuest(root, "1");
         CheckReport r = Preflight.run(h, CheckOptions.defaults().withTarget(root, 0));
