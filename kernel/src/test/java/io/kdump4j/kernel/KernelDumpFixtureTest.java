@@ -46,7 +46,6 @@ class KernelDumpFixtureTest {
             assertEquals(expected.osrelease().orElseThrow(), k.release());
             assertEquals(expected.buildId(), k.buildId());
             assertEquals(expected.crashTime(), k.crashTime());
-            assertTrue(k.crashTime().isPresent());
             assertEquals(expected.pageSize().orElseThrow(), k.pageSize());
         }
     }
@@ -186,7 +185,8 @@ class KernelDumpFixtureTest {
                     assertEquals(nodeData0 - pageOffsetBase, k.memory().walk(nodeData0));
                 }
             }
-            assertTrue(walked >= 0 && walked / k.pageSize() < k.dump().memory().maxPfn());
+            // maxPfn counts the container's pages (QEMU writes 64 KiB blocks for a 4 KiB-page guest).
+            assertTrue(walked >= 0 && walked / k.dump().memory().pageSize() < k.dump().memory().maxPfn());
         }
     }
 
