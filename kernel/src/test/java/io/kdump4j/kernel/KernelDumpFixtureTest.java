@@ -50,6 +50,8 @@ class KernelDumpFixtureTest {
             assertEquals(expected.entries(), vi.entries());
             assertEquals(expected.osrelease().orElseThrow(), k.release());
             assertEquals(expected.buildId(), k.buildId());
+            // QEMU's dump-guest-memory of a panicked guest has no CRASHTIME: the kernel appends it
+            // only when it kexecs into a capture kernel (crash_save_vmcoreinfo()).
             assertEquals(expected.crashTime(), k.crashTime());
             assertEquals(expected.pageSize().orElseThrow(), k.pageSize());
         }
@@ -190,7 +192,7 @@ class KernelDumpFixtureTest {
                     assertEquals(nodeData0 - pageOffsetBase, k.memory().walk(nodeData0));
                 }
             }
-            // maxPfn counts the container's pages (QEMU writes 64 KiB blocks for a 4 KiB-page guest).
+            // The container's page unit may differ from the kernel's (QEMU: 64 KiB blocks on a 4K guest).
             assertTrue(walked >= 0 && walked / k.dump().memory().pageSize() < k.dump().memory().maxPfn());
         }
     }
