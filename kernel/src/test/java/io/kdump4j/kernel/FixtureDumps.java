@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The real dumps the kernel tests run on: every fixture's ELF core (decompressed into the
- * cache) and its kdump-compressed / flattened files used in place. A non-ELF dump that the
+ * cache), its {@code makedumpfile -E -d 31} variant (x86_64), and its kdump-compressed /
+ * flattened files used in place. A non-ELF dump that the
  * format layer cannot open yet is skipped with a message saying so; an ELF core that does
  * not open fails the test.
  */
@@ -80,6 +81,10 @@ public final class FixtureDumps {
             Path elf = Fixtures.elfCore(rel);
             if (elf != null) {
                 out.add(new Case(rel, elf, true));
+                Path filtered = filteredElf(rel, elf);
+                if (filtered != null) {
+                    out.add(new Case(rel, filtered, true));
+                }
             }
             try (var s = Files.list(dir)) {
                 s.filter(p -> {
@@ -88,6 +93,29 @@ public final class FixtureDumps {
                 }).sorted().forEach(p -> out.add(new Case(rel, p, false)));
             }
         }
+        return out;
+    }
+
+    /**
+     * A variant made by the real makedumpfile: {@code makedumpfile -E -d 31} of the fixture's ELF
+     * core (an ELF core with free, cache, user and zero pages filtered out), made once into the
+     * cache. Only for x86_64: Debian's x86_64 makedumpfile cannot read arm64 dumps. Null when
+     * makedumpfile is not installed.
+     */
+    private static Path filteredElf(String rel, Path elf) throws IOException {
+        Path mdf = Path.of("/usr/bin/makedumpfile");
+        if (!rel.startsWith("x86_64") || !Files.isExecutable(mdf)) {
+            return null;
+        }
+        Path out = Fixtures.cache().resolve("derived").resolve(rel).resolve("vmcore-E-d31.elf");
+        if (Files.exists(out)) {
+            return out;
+        }
+        Files.createDirectories(out.getParent());
+        Path tmp = out.resolveSibling("vmcore-E-d31.elf.tmp");
+        Files.deleteIfExists(tmp);
+        Fixtures.run(List.of(mdf.toString(), "-E", "-d", "31", elf.toString(), tmp.toString()));
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return out;
     }
 
