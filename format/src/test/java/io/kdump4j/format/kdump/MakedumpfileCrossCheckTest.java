@@ -133,16 +133,20 @@ class MakedumpfileCrossCheckTest {
     }
 
     /**
-     * makedumpfile -E -d 31 writes an ELF core of the same filtered pages: read through our ELF
-     * reader, its pages equal the source core's, and it holds exactly the pages that the
-     * kdump-compressed -d 31 dump holds.
+     * makedumpfile -E -d 31 (plain, and flattened with -F) writes an ELF core of the same
+     * filtered pages: read through our ELF reader, every page the kdump-compressed -d 31 dump
+     * holds is there and equals the source core's.
      */
-    @org.junit.jupiter.api.Test
-    void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling() throws Exception {
-        Path elfOut = MakedumpfileVariants.make("e31.elf", "-E", "-d", "31");
+    @ParameterizedTest(name = "makedumpfile {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-E", "-F -E"})
+    void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling(String options) throws Exception {
+        boolean flat = options.contains("-F");
+        Path elfOut = flat ? MakedumpfileVariants.make("fe31.flat", "-F", "-E", "-d", "31")
+                : MakedumpfileVariants.make("e31.elf", "-E", "-d", "31");
         Path kdumpOut = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
         try (DumpFile e = Dumps.open(elfOut); DumpFile k = Dumps.open(kdumpOut)) {
             assertEquals(DumpFormat.ELF, e.details().format());
+            assertEquals(flat, e.details().flattened());
             assertEquals(source.vmcoreinfo().orElseThrow(), e.vmcoreinfo().orElseThrow());
             byte[] a = new byte[4096];
             byte[] b = new byte[4096];
