@@ -25,7 +25,9 @@ import net.jqwik.api.constraints.IntRange;
 class DamagedDumpProperties {
     private static final List<byte[]> FILES = List.of(
             kdump(TestCodec.ZLIB), kdump(TestCodec.LZO), kdump(TestCodec.SNAPPY), kdump(TestCodec.ZSTD),
-            kdump(TestCodec.RAW), FlatWriter.scrambled(kdump(TestCodec.ZLIB), 900, 5), elf());
+            kdump(TestCodec.RAW), FlatWriter.scrambled(kdump(TestCodec.ZLIB), 900, 5), elf(),
+            variant().wordSize(4, true).build(), variant().wordSize(4, false).version(3).build(),
+            variant().order(java.nio.ByteOrder.BIG_ENDIAN).build(), qemu64k());
 
     private static byte[] kdump(TestCodec codec) {
         KdumpWriter w = new KdumpWriter().codec(codec).blockSize(1024).maxMapnr(40)
@@ -34,6 +36,23 @@ class DamagedDumpProperties {
             w.page(pfn, pfn % 5 == 0 ? new byte[1024] : KdumpWriter.patternPage(pfn, 1024));
         }
         w.excluded(4);
+        return w.build();
+    }
+
+    private static KdumpWriter variant() {
+        KdumpWriter w = new KdumpWriter().codec(TestCodec.LZO).blockSize(1024).maxMapnr(20)
+                .vmcoreinfo("OSRELEASE=6.1.0-test\n").prstatus(new byte[64]);
+        for (long pfn = 2; pfn < 20; pfn += 3) {
+            w.page(pfn, KdumpWriter.patternPage(pfn, 1024));
+        }
+        return w.excluded(3);
+    }
+
+    /** QEMU's shape: 64 KiB blocks, no codec in the status word. */
+    private static byte[] qemu64k() {
+        KdumpWriter w = new KdumpWriter().codec(TestCodec.ZLIB).codecInStatus(false).blockSize(65536).maxMapnr(6)
+                .vmcoreinfo("PAGESIZE=4096\n").machine("Unknown");
+        w.page(1, new byte[65536]).page(4, KdumpWriter.patternPage(4, 65536));
         return w.build();
     }
 
@@ -59,7 +78,7 @@ class DamagedDumpProperties {
     }
 
     @Property(tries = 600)
-    void overwrittenBytesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 6) int which,
+    void overwrittenBytesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 10) int which,
             @ForAll("damages") List<Damage> damages) throws Exception {
         byte[] file = FILES.get(which).clone();
         for (Damage d : damages) {
@@ -72,7 +91,7 @@ class DamagedDumpProperties {
     }
 
     @Property(tries = 300)
-    void truncatedFilesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 6) int which,
+    void truncatedFilesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 10) int which,
             @ForAll @IntRange(min = 0, max = 1000) int permille) throws Exception {
         byte[] full = FILES.get(which);
         openAndReadAll(java.util.Arrays.copyOf(full, (int) ((long) full.length * permille / 1000)));

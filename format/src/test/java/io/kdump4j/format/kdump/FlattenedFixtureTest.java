@@ -33,7 +33,12 @@ class FlattenedFixtureTest {
         Path expected = makedumpfileReassembly();
         Path ours = Files.createTempFile("kdump4j-reassembled", ".kdump");
         try (ByteSource flat = MappedByteSource.open(FLAT)) {
-            long size = FlattenedByteSource.reassemble(flat, ours);
+            long[] progress = {0};
+            long size = FlattenedByteSource.reassemble(flat, ours, done -> {
+                org.junit.jupiter.api.Assertions.assertTrue(done > progress[0], "progress moves forward");
+                progress[0] = done;
+            });
+            assertEquals(flat.size() - 16, progress[0], "all but the end marker consumed");
             assertEquals(Files.size(expected), size);
             assertEquals(-1, Files.mismatch(expected, ours), "first differing byte");
         } finally {
