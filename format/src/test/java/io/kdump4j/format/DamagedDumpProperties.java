@@ -8,14 +8,10 @@ import io.kdump4j.testkit.ElfCoreWriter;
 import io.kdump4j.testkit.FlatWriter;
 import io.kdump4j.testkit.KdumpWriter;
 import io.kdump4j.testkit.TestCodec;
+import io.kdump4j.testkit.Fuzz;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Damaged dumps of every container: random byte overwrites and truncations of small valid
@@ -70,31 +66,33 @@ class DamagedDumpProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Damage>> damages() {
-        return Combinators.combine(Arbitraries.integers().between(0, 1000), Arbitraries.of(true, false),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(8)).as(Damage::new)
-                .list().ofMinSize(1).ofMaxSize(4);
+    private static Damage damage(SplittableRandom r) {
+        return new Damage(r.nextInt(1001), r.nextBoolean(), Fuzz.bytes(r, 1 + r.nextInt(8)));
     }
 
-    @Property(tries = 600)
-    void overwrittenBytesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 10) int which,
-            @ForAll("damages") List<Damage> damages) throws Exception {
-        byte[] file = FILES.get(which).clone();
-        for (Damage d : damages) {
-            int at = d.offset(file.length);
-            for (int i = 0; i < d.bytes().length && at + i < file.length; i++) {
-                file[at + i] = d.bytes()[i];
+    @Test
+    void overwrittenBytesGiveOnlyFormatErrorsOrFaults() {
+        Fuzz.check("overwritten bytes", 600, r -> {
+            byte[] file = FILES.get(r.nextInt(FILES.size())).clone();
+            int n = 1 + r.nextInt(4);
+            for (int k = 0; k < n; k++) {
+                Damage d = damage(r);
+                int at = d.offset(file.length);
+                for (int i = 0; i < d.bytes().length && at + i < file.length; i++) {
+                    file[at + i] = d.bytes()[i];
+                }
             }
-        }
-        openAndReadAll(file);
+            openAndReadAll(file);
+        });
     }
 
-    @Property(tries = 300)
-    void truncatedFilesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 10) int which,
-            @ForAll @IntRange(min = 0, max = 1000) int permille) throws Exception {
-        byte[] full = FILES.get(which);
-        openAndReadAll(java.util.Arrays.copyOf(full, (int) ((long) full.length * permille / 1000)));
+    @Test
+    void truncatedFilesGiveOnlyFormatErrorsOrFaults() {
+        Fuzz.check("truncated files", 300, r -> {
+            byte[] full = FILES.get(r.nextInt(FILES.size()));
+            int permille = r.nextInt(1001);
+            openAndReadAll(java.util.Arrays.copyOf(full, (int) ((long) full.length * permille / 1000)));
+        });
     }
 
     private static void openAndReadAll(byte[] file) throws Exception {
