@@ -6,6 +6,7 @@ import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ public final class FixtureDumps {
             Path elf = Fixtures.elfCore(rel);
             if (elf != null) {
                 out.add(new Case(rel, elf, true));
-                Path filtered = filteredElf(rel, elf);
+                Path filtered = filteredElf(rel);
                 if (filtered != null) {
                     out.add(new Case(rel, filtered, true));
                 }
@@ -102,21 +103,11 @@ public final class FixtureDumps {
      * cache. Only for x86_64: Debian's x86_64 makedumpfile cannot read arm64 dumps. Null when
      * makedumpfile is not installed.
      */
-    private static Path filteredElf(String rel, Path elf) throws IOException {
-        Path mdf = Path.of("/usr/bin/makedumpfile");
-        if (!rel.startsWith("x86_64") || !Files.isExecutable(mdf)) {
+    private static Path filteredElf(String rel) throws IOException {
+        if (!rel.startsWith("x86_64") || !Makedumpfile.installed()) {
             return null;
         }
-        Path out = Fixtures.cache().resolve("derived").resolve(rel).resolve("vmcore-E-d31.elf");
-        if (Files.exists(out)) {
-            return out;
-        }
-        Files.createDirectories(out.getParent());
-        Path tmp = out.resolveSibling("vmcore-E-d31.elf.tmp");
-        Files.deleteIfExists(tmp);
-        Fixtures.run(List.of(mdf.toString(), "-E", "-d", "31", elf.toString(), tmp.toString()));
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return out;
+        return Makedumpfile.variant(rel, "e31.elf", "-E", "-d", "31");
     }
 
     /** The dumps that have a makedumpfile --dump-dmesg golden file. */

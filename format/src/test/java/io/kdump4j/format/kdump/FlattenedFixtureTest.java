@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kdump4j.format.io.ByteSource;
 import io.kdump4j.format.io.MappedByteSource;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,15 +18,7 @@ class FlattenedFixtureTest {
 
     /** {@code makedumpfile -R < vmcore.flat > out}, made once into the cache. */
     private static Path makedumpfileReassembly() throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
-        Path out = Fixtures.cache().resolve("variants").resolve(MakedumpfileVariants.VERSION).resolve("sysrq-flat.R.kdump");
-        if (!Files.exists(out)) {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling("sysrq-flat.R.tmp");
-            Fixtures.run(List.of("sh", "-c", MakedumpfileVariants.MAKEDUMPFILE + " -R " + tmp + " < " + FLAT));
-            Files.move(tmp, out);
-        }
-        return out;
+        return Makedumpfile.reassembled(FLAT, Makedumpfile.dir("x86_64-6.1.0-56-amd64/sysrq-flat").resolve("R.kdump"));
     }
 
     @Test

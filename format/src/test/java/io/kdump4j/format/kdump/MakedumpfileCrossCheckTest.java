@@ -15,6 +15,7 @@ import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.format.mem.PhysicalMemory;
 import io.kdump4j.format.mem.PhysicalMemory.PageState;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MakedumpfileCrossCheckTest {
+    private static final String X86_61 = "x86_64-6.1.0-56-amd64/sysrq-elf";
     private static final int FIRST_MB_PAGES = 256;
     private static final int SAMPLE_EVERY = 97;
 
@@ -39,8 +41,8 @@ class MakedumpfileCrossCheckTest {
 
     @BeforeAll
     void openSource() throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
-        source = Dumps.open(Fixtures.elfCore(MakedumpfileVariants.X86_61));
+        Makedumpfile.assumeInstalled();
+        source = Dumps.open(Fixtures.elfCore(X86_61));
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class MakedumpfileCrossCheckTest {
     @MethodSource("variants")
     void pagesWrittenByMakedumpfileEqualTheSourceCore(String file, List<String> options, List<String> codecs, int level)
             throws Exception {
-        Path out = MakedumpfileVariants.make(file, options.toArray(String[]::new));
+        Path out = Makedumpfile.variant(X86_61, file, options.toArray(String[]::new));
         try (DumpFile d = Dumps.open(out)) {
             DumpDetails det = d.details();
             assertEquals(DumpFormat.KDUMP, det.format());
@@ -91,9 +93,9 @@ class MakedumpfileCrossCheckTest {
      * are exactly the pages in our 1st bitmap but not our 2nd.
      */
     private void checkCountsAgainstMakedumpfilesReport(String file, PhysicalMemory m) throws Exception {
-        long original = MakedumpfileVariants.reportCount(file, "Original pages");
-        long excluded = MakedumpfileVariants.reportCount(file, "Excluded pages");
-        long zero = MakedumpfileVariants.reportCount(file, "Pages filled with zero");
+        long original = Makedumpfile.reportCount(X86_61, file, "Original pages");
+        long excluded = Makedumpfile.reportCount(X86_61, file, "Excluded pages");
+        long zero = Makedumpfile.reportCount(X86_61, file, "Pages filled with zero");
         io.kdump4j.format.elf.ElfDump elf = (io.kdump4j.format.elf.ElfDump) source;
         long overlapPages = 0;
         for (var h : elf.programHeaders()) {
@@ -115,7 +117,7 @@ class MakedumpfileCrossCheckTest {
      */
     @org.junit.jupiter.api.Test
     void sharedZeroPageStandsForExactlyTheZeroPagesMakedumpfileReports() throws Exception {
-        Path out = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        Path out = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
         try (DumpFile d = Dumps.open(out)) {
             PhysicalMemory m = d.memory();
             byte[] page = new byte[4096];
@@ -128,7 +130,7 @@ class MakedumpfileCrossCheckTest {
                     }
                 }
             }
-            assertEquals(MakedumpfileVariants.reportCount("c31.kdump", "Pages filled with zero"), zeros);
+            assertEquals(Makedumpfile.reportCount(X86_61, "c31.kdump", "Pages filled with zero"), zeros);
         }
     }
 
@@ -141,9 +143,9 @@ class MakedumpfileCrossCheckTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"-E", "-F -E"})
     void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling(String options) throws Exception {
         boolean flat = options.contains("-F");
-        Path elfOut = flat ? MakedumpfileVariants.make("fe31.flat", "-F", "-E", "-d", "31")
-                : MakedumpfileVariants.make("e31.elf", "-E", "-d", "31");
-        Path kdumpOut = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        Path elfOut = flat ? Makedumpfile.variant(X86_61, "fe31.flat", "-F", "-E", "-d", "31")
+                : Makedumpfile.variant(X86_61, "e31.elf", "-E", "-d", "31");
+        Path kdumpOut = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
         try (DumpFile e = Dumps.open(elfOut); DumpFile k = Dumps.open(kdumpOut)) {
             assertEquals(DumpFormat.ELF, e.details().format());
             assertEquals(flat, e.details().flattened());
@@ -170,8 +172,8 @@ class MakedumpfileCrossCheckTest {
      */
     @org.junit.jupiter.api.Test
     void incompleteDumpFromMakedumpfileSizeLimitLosesOnlyUnwrittenPages() throws Exception {
-        Path inc = MakedumpfileVariants.makeIncomplete("c31-limit10M.kdump", 10_000_000);
-        Path full = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        Path inc = Makedumpfile.incomplete(X86_61, "c31-limit10M.kdump", 10_000_000);
+        Path full = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
         try (DumpFile d = Dumps.open(inc); DumpFile whole = Dumps.open(full)) {
             assertTrue(d.details().incomplete());
             PhysicalMemory m = d.memory();
@@ -206,7 +208,7 @@ class MakedumpfileCrossCheckTest {
     @ParameterizedTest(name = "{0}: a filtered page faults as EXCLUDED, a hole as NOT_IN_DUMP")
     @MethodSource("variants")
     void filteredPagesFaultWithTheirReason(String file, List<String> options) throws Exception {
-        Path out = MakedumpfileVariants.make(file, options.toArray(String[]::new));
+        Path out = Makedumpfile.variant(X86_61, file, options.toArray(String[]::new));
         try (DumpFile d = Dumps.open(out)) {
             PhysicalMemory m = d.memory();
             byte[] buf = new byte[8];

@@ -8,6 +8,7 @@ import io.kdump4j.format.Dumps;
 import io.kdump4j.testkit.FlatWriter;
 import io.kdump4j.testkit.Fixtures;
 import io.kdump4j.testkit.KdumpWriter;
+import io.kdump4j.testkit.Makedumpfile;
 import io.kdump4j.testkit.TestCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,20 +25,20 @@ class TestkitInteropTest {
 
     @Test
     void makedumpfileRebuildsTheTestkitsScrambledFlattenedStream(@TempDir Path dir) throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
+        Makedumpfile.assumeInstalled();
         byte[] file = Synthetic.standard(TestCodec.ZLIB, 4096).build();
         Path flat = dir.resolve("in.flat");
         Files.write(flat, FlatWriter.scrambled(file, 1234, 11));
         Path out = dir.resolve("out.kdump");
-        Fixtures.run(List.of("sh", "-c", MakedumpfileVariants.MAKEDUMPFILE + " -R " + out + " < " + flat));
+        Fixtures.run(List.of("sh", "-c", Makedumpfile.PATH + " -R " + out + " < " + flat));
         assertArrayEquals(file, Files.readAllBytes(out));
     }
 
     @Test
     void makedumpfileReassemblesTheTestkitsSplitParts(@TempDir Path dir) throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
+        Makedumpfile.assumeInstalled();
         KdumpWriter w = Synthetic.standard(TestCodec.ZLIB, 4096);
-        List<String> cmd = new ArrayList<>(List.of(MakedumpfileVariants.MAKEDUMPFILE, "--reassemble"));
+        List<String> cmd = new ArrayList<>(List.of(Makedumpfile.PATH, "--reassemble"));
         List<byte[]> parts = w.buildSplit(3);
         for (int i = 0; i < parts.size(); i++) {
             Path p = dir.resolve("part" + i);
