@@ -6,8 +6,12 @@ import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.io.MappedByteSource;
 import io.kdump4j.format.kdump.FlattenedByteSource;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,7 +34,21 @@ final class ReassembleCommand implements Callable<Integer> {
                 throw new DumpFormatException(in.toString(), 0, "expected makedumpfile's flattened signature "
                         + "(\"makedumpfile\"); this file is not a flattened stream");
             }
-            FlattenedByteSource.reassemble(src, out);
+            // Dumps hold all of a machine's memory: readable by the owner only. Written beside the
+            // target and renamed when complete, so OUT never names a half-written file.
+            Path tmp = out.resolveSibling(out.getFileName() + ".incomplete");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                FlattenedByteSource.reassemble(src, tmp);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         }
         return ExitCodes.OK;
     }

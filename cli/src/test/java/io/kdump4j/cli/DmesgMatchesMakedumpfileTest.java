@@ -1,7 +1,6 @@
 package io.kdump4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kdump4j.testkit.Fixtures;
 import java.io.IOException;
@@ -36,7 +35,7 @@ class DmesgMatchesMakedumpfileTest {
     }
 
     static Stream<Arguments> makedumpfileVariants() throws IOException {
-        assumeTrue(MakedumpfileVariants.available(), "makedumpfile is not installed: run scripts/setup.sh");
+        io.kdump4j.testkit.Makedumpfile.assumeInstalled();
         return MakedumpfileVariants.all().stream()
                 .map(v -> Arguments.of(Named.of(v.toString(), v.file()), golden(v.fixtureCase())));
     }

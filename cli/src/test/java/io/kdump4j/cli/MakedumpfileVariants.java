@@ -1,17 +1,15 @@
 package io.kdump4j.cli;
 
-import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Dumps that Debian's makedumpfile makes at test time from the real fixture cores, cached in
- * {@code ~/.cache/kdump4j/variants}: every container and codec a user meets in the field,
- * written by the real tool.
+ * Every container and codec a user meets in the field, written at test time by Debian's
+ * makedumpfile from the x86_64 fixture cores (cached by {@link Makedumpfile}, shared with the
+ * format module's tests).
  */
 final class MakedumpfileVariants {
     /** A variant: the case it was made from, its name, and the file. */
@@ -22,82 +20,27 @@ final class MakedumpfileVariants {
         }
     }
 
-    private MakedumpfileVariants() {
-    }
-
-    static boolean available() {
-        return Files.isExecutable(Path.of("/usr/sbin/makedumpfile")) || Files.isExecutable(Path.of("/usr/bin/makedumpfile"));
-    }
-
-    /** The x86_64 fixture cases that have an ELF core makedumpfile (an x86_64 build) can filter. */
+    /** The x86_64 fixture cases: the x86_64 build of makedumpfile reads only x86_64 dumps. */
     static final List<String> X86_CASES = List.of(
             "x86_64-6.1.0-56-amd64/sysrq-elf",
             "x86_64-6.12.117+deb12-amd64/sysrq-elf");
 
+    private MakedumpfileVariants() {
+    }
+
     static List<Variant> all() throws IOException {
         List<Variant> out = new ArrayList<>();
         for (String c : X86_CASES) {
-            Path src = Fixtures.elfCore(c);
-            out.add(make(c, "kdump-zlib-d31", src, List.of("-c", "-d", "31")));
-            out.add(make(c, "kdump-lzo-d31", src, List.of("-l", "-d", "31")));
-            out.add(make(c, "kdump-zlib-d1", src, List.of("-c", "-d", "1")));
-            out.add(make(c, "kdump-raw-d0", src, List.of("-d", "0")));
-            out.add(make(c, "elf-d31", src, List.of("-E", "-d", "31")));
-            Variant flat = make(c, "flat-zlib-d31", src, List.of("-F", "-c", "-d", "31"));
-            out.add(flat);
-            out.add(reassembled(c, flat));
+            out.add(new Variant(c, "zlib -d 31", Makedumpfile.variant(c, "c31.kdump", "-c", "-d", "31")));
+            out.add(new Variant(c, "lzo -d 31", Makedumpfile.variant(c, "l31.kdump", "-l", "-d", "31")));
+            out.add(new Variant(c, "zlib -d 1", Makedumpfile.variant(c, "c1.kdump", "-c", "-d", "1")));
+            out.add(new Variant(c, "uncompressed -d 0", Makedumpfile.variant(c, "raw0.kdump", "-d", "0")));
+            out.add(new Variant(c, "ELF -E -d 31", Makedumpfile.variant(c, "e31.elf", "-E", "-d", "31")));
+            Path flat = Makedumpfile.variant(c, "f31.flat", "-F", "-c", "-d", "31");
+            out.add(new Variant(c, "flattened zlib -d 31", flat));
+            out.add(new Variant(c, "flattened, reassembled by makedumpfile -R",
+                    Makedumpfile.reassembled(flat, Makedumpfile.dir(c).resolve("f31.R.kdump"))));
         }
         return out;
-    }
-
-    private static Path dir(String fixtureCase) throws IOException {
-        Path d = Fixtures.cache().resolve("variants-v1").resolve(fixtureCase);
-        Files.createDirectories(d);
-        return d;
-    }
-
-    private static Variant make(String c, String name, Path src, List<String> args) throws IOException {
-        Path out = dir(c).resolve(name);
-        if (!Files.exists(out)) {
-            Path tmp = out.resolveSibling(name + ".tmp");
-            Files.deleteIfExists(tmp);
-            List<String> cmd = new ArrayList<>(List.of("makedumpfile"));
-            cmd.addAll(args);
-            if (args.contains("-F")) {
-                // -F writes the flattened stream to stdout.
-                cmd.add(src.toString());
-                runTo(cmd, tmp);
-            } else {
-                cmd.add(src.toString());
-                cmd.add(tmp.toString());
-                Fixtures.run(cmd);
-            }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return new Variant(c, name, out);
-    }
-
-    private static Variant reassembled(String c, Variant flat) throws IOException {
-        Path out = dir(c).resolve("flat-reassembled-by-makedumpfile");
-        if (!Files.exists(out)) {
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Fixtures.run(List.of("sh", "-c", "makedumpfile -R \"$1\" < \"$2\"", "sh", tmp.toString(), flat.file().toString()));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return new Variant(c, "flat-reassembled-by-makedumpfile", out);
-    }
-
-    private static void runTo(List<String> cmd, Path stdout) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(cmd + " exited " + p.exitValue());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 }

@@ -8,14 +8,10 @@ import io.kdump4j.testkit.ElfCoreWriter;
 import io.kdump4j.testkit.FlatWriter;
 import io.kdump4j.testkit.KdumpWriter;
 import io.kdump4j.testkit.TestCodec;
+import io.kdump4j.testkit.Fuzz;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Damaged dumps of every container: random byte overwrites and truncations of small valid
@@ -25,7 +21,9 @@ import net.jqwik.api.constraints.IntRange;
 class DamagedDumpProperties {
     private static final List<byte[]> FILES = List.of(
             kdump(TestCodec.ZLIB), kdump(TestCodec.LZO), kdump(TestCodec.SNAPPY), kdump(TestCodec.ZSTD),
-            kdump(TestCodec.RAW), FlatWriter.scrambled(kdump(TestCodec.ZLIB), 900, 5), elf());
+            kdump(TestCodec.RAW), FlatWriter.scrambled(kdump(TestCodec.ZLIB), 900, 5), elf(),
+            variant().wordSize(4, true).build(), variant().wordSize(4, false).version(3).build(),
+            variant().order(java.nio.ByteOrder.BIG_ENDIAN).build(), qemu64k());
 
     private static byte[] kdump(TestCodec codec) {
         KdumpWriter w = new KdumpWriter().codec(codec).blockSize(1024).maxMapnr(40)
@@ -34,6 +32,23 @@ class DamagedDumpProperties {
             w.page(pfn, pfn % 5 == 0 ? new byte[1024] : KdumpWriter.patternPage(pfn, 1024));
         }
         w.excluded(4);
+        return w.build();
+    }
+
+    private static KdumpWriter variant() {
+        KdumpWriter w = new KdumpWriter().codec(TestCodec.LZO).blockSize(1024).maxMapnr(20)
+                .vmcoreinfo("OSRELEASE=6.1.0-test\n").prstatus(new byte[64]);
+        for (long pfn = 2; pfn < 20; pfn += 3) {
+            w.page(pfn, KdumpWriter.patternPage(pfn, 1024));
+        }
+        return w.excluded(3);
+    }
+
+    /** QEMU's shape: 64 KiB blocks, no codec in the status word. */
+    private static byte[] qemu64k() {
+        KdumpWriter w = new KdumpWriter().codec(TestCodec.ZLIB).codecInStatus(false).blockSize(65536).maxMapnr(6)
+                .vmcoreinfo("PAGESIZE=4096\n").machine("Unknown");
+        w.page(1, new byte[65536]).page(4, KdumpWriter.patternPage(4, 65536));
         return w.build();
     }
 
@@ -51,31 +66,33 @@ class DamagedDumpProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Damage>> damages() {
-        return Combinators.combine(Arbitraries.integers().between(0, 1000), Arbitraries.of(true, false),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(8)).as(Damage::new)
-                .list().ofMinSize(1).ofMaxSize(4);
+    private static Damage damage(SplittableRandom r) {
+        return new Damage(r.nextInt(1001), r.nextBoolean(), Fuzz.bytes(r, 1 + r.nextInt(8)));
     }
 
-    @Property(tries = 600)
-    void overwrittenBytesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 6) int which,
-            @ForAll("damages") List<Damage> damages) throws Exception {
-        byte[] file = FILES.get(which).clone();
-        for (Damage d : damages) {
-            int at = d.offset(file.length);
-            for (int i = 0; i < d.bytes().length && at + i < file.length; i++) {
-                file[at + i] = d.bytes()[i];
+    @Test
+    void overwrittenBytesGiveOnlyFormatErrorsOrFaults() {
+        Fuzz.check("overwritten bytes", 600, r -> {
+            byte[] file = FILES.get(r.nextInt(FILES.size())).clone();
+            int n = 1 + r.nextInt(4);
+            for (int k = 0; k < n; k++) {
+                Damage d = damage(r);
+                int at = d.offset(file.length);
+                for (int i = 0; i < d.bytes().length && at + i < file.length; i++) {
+                    file[at + i] = d.bytes()[i];
+                }
             }
-        }
-        openAndReadAll(file);
+            openAndReadAll(file);
+        });
     }
 
-    @Property(tries = 300)
-    void truncatedFilesGiveOnlyFormatErrorsOrFaults(@ForAll @IntRange(min = 0, max = 6) int which,
-            @ForAll @IntRange(min = 0, max = 1000) int permille) throws Exception {
-        byte[] full = FILES.get(which);
-        openAndReadAll(java.util.Arrays.copyOf(full, (int) ((long) full.length * permille / 1000)));
+    @Test
+    void truncatedFilesGiveOnlyFormatErrorsOrFaults() {
+        Fuzz.check("truncated files", 300, r -> {
+            byte[] full = FILES.get(r.nextInt(FILES.size()));
+            int permille = r.nextInt(1001);
+            openAndReadAll(java.util.Arrays.copyOf(full, (int) ((long) full.length * permille / 1000)));
+        });
     }
 
     private static void openAndReadAll(byte[] file) throws Exception {

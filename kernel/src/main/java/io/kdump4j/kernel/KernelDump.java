@@ -178,7 +178,8 @@ public final class KernelDump implements Closeable {
                 continue;
             }
             Utsname u = Utsname.decode(b, o);
-            if (u.sysname().equals("Linux") && (expected == null ? !u.release().isEmpty() : u.release().equals(expected))) {
+            boolean releaseFits = expected == null ? !u.release().isEmpty() : u.release().equals(expected);
+            if (u.sysname().equals("Linux") && releaseFits) {
                 return Optional.of(u);
             }
         }

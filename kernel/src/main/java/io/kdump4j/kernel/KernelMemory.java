@@ -36,6 +36,7 @@ public final class KernelMemory {
         }
     };
     private final byte[] scratch = new byte[8];
+    private final byte[] entry = new byte[8];
 
     KernelMemory(PhysicalMemory physical, Arch arch) {
         this.physical = physical;
@@ -60,39 +61,28 @@ public final class KernelMemory {
         if (cached != null) {
             return cached | (vaddr & pageMask);
         }
-        long ppage;
+        long paddr;
         try {
-            ppage = arch.virtToPhys(page, this::tableEntry);
+            paddr = arch.virtToPhys(vaddr, this::tableEntry);
         } catch (MemoryFault f) {
             if (f.space() == AddressSpace.PHYSICAL) {
                 throw new MemoryFault(vaddr, AddressSpace.VIRTUAL, f.reason(),
-                        "a page table at physical 0x" + Long.toHexString(f.address()) + " is " + f.reason().text());
-            }
-            if (f.address() != vaddr) {
-                throw new MemoryFault(vaddr, AddressSpace.VIRTUAL, f.reason(), detailOf(f));
+                        "its page table at physical 0x" + Long.toHexString(f.address()) + " is " + f.reason().text());
             }
             throw f;
         }
-        tlb.put(page, ppage);
-        return ppage | (vaddr & pageMask);
-    }
-
-    /** The "(detail)" part of a fault message, so that a re-thrown fault keeps it. */
-    private static String detailOf(MemoryFault f) {
-        String m = f.getMessage();
-        int open = m.indexOf(" (");
-        return open < 0 ? null : m.substring(open + 2, m.length() - 1);
+        tlb.put(page, paddr & ~pageMask);
+        return paddr;
     }
 
     /** Page-table walk only, bypassing the formulas and the cache (for checks and tests). */
-    public long walk(long vaddr) throws IOException {
+    public synchronized long walk(long vaddr) throws IOException {
         return arch.walk(vaddr, this::tableEntry);
     }
 
     private long tableEntry(long paddr) throws IOException {
-        byte[] b = new byte[8];
-        physical.read(paddr, b, 0, 8);
-        return Bytes.s64(b, 0, order);
+        physical.read(paddr, entry, 0, 8);
+        return Bytes.s64(entry, 0, order);
     }
 
     public void readPhysical(long paddr, byte[] dst, int off, int len) throws IOException {
@@ -118,6 +108,9 @@ public final class KernelMemory {
 
     /** Reads {@code len} bytes at {@code vaddr} into a new array. */
     public byte[] read(long vaddr, int len) throws IOException {
+        if (len < 0) {
+            throw new IllegalArgumentException("negative length " + len);
+        }
         byte[] b = new byte[len];
         readVirtual(vaddr, b, 0, len);
         return b;

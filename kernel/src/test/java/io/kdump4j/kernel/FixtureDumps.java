@@ -6,6 +6,7 @@ import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The real dumps the kernel tests run on: every fixture's ELF core (decompressed into the
- * cache) and its kdump-compressed / flattened files used in place. A non-ELF dump that the
+ * cache), its {@code makedumpfile -E -d 31} variant (x86_64), and its kdump-compressed /
+ * flattened files used in place. A non-ELF dump that the
  * format layer cannot open yet is skipped with a message saying so; an ELF core that does
  * not open fails the test.
  */
@@ -80,6 +82,10 @@ public final class FixtureDumps {
             Path elf = Fixtures.elfCore(rel);
             if (elf != null) {
                 out.add(new Case(rel, elf, true));
+                Path filtered = filteredElf(rel);
+                if (filtered != null) {
+                    out.add(new Case(rel, filtered, true));
+                }
             }
             try (var s = Files.list(dir)) {
                 s.filter(p -> {
@@ -89,6 +95,19 @@ public final class FixtureDumps {
             }
         }
         return out;
+    }
+
+    /**
+     * A variant made by the real makedumpfile: {@code makedumpfile -E -d 31} of the fixture's ELF
+     * core (an ELF core with free, cache, user and zero pages filtered out), made once into the
+     * cache. Only for x86_64: Debian's x86_64 makedumpfile cannot read arm64 dumps. Null when
+     * makedumpfile is not installed.
+     */
+    private static Path filteredElf(String rel) throws IOException {
+        if (!rel.startsWith("x86_64") || !Makedumpfile.installed()) {
+            return null;
+        }
+        return Makedumpfile.variant(rel, "e31.elf", "-E", "-d", "31");
     }
 
     /** The dumps that have a makedumpfile --dump-dmesg golden file. */

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Writes small kdump-compressed files the way makedumpfile lays them out (its
- * {@code IMPLEMENTATION} file and {@code diskdump_mod.h}), 64-bit layout, for tests:
+ * {@code IMPLEMENTATION} file and {@code diskdump_mod.h}), in the LP64 layout or a 32-bit one
+ * (i386-packed or 8-byte-aligned sub-header), either byte order, for tests:
  * {@code struct disk_dump_header} in block 0, {@code struct kdump_sub_header} (fields gated by
  * header version 1-6) plus the ELF note blob from block 1, the two bitmaps, one
  * {@code struct page_desc} (24 bytes) per dumped PFN, then the page data.
@@ -161,8 +162,9 @@ public final class KdumpWriter {
         return this;
     }
 
+    /** The dumped pages written so far, by PFN (read-only). */
     public Map<Long, byte[]> pages() {
-        return pages;
+        return java.util.Collections.unmodifiableMap(pages);
     }
 
     /** The whole dump as one file. */

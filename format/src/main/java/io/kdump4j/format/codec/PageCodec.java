@@ -1,5 +1,7 @@
 package io.kdump4j.format.codec;
 
+import io.airlift.compress.v3.Compressor;
+import io.airlift.compress.v3.Decompressor;
 import io.airlift.compress.v3.lzo.LzoCompressor;
 import io.airlift.compress.v3.lzo.LzoDecompressor;
 import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
@@ -24,7 +26,7 @@ import java.util.zip.Inflater;
  *   <li>zstd: one zstd frame (makedumpfile: {@code ZSTD_compressCCtx} at level 1).</li>
  * </ul>
  */
-public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, PageCodec.Snappy, PageCodec.Zstd {
+public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Airlift {
 
     /** A codec and its flag bit in a page descriptor and in the header status. */
     public enum Kind {
@@ -72,9 +74,9 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
     public static PageCodec create(Kind kind) {
         return switch (kind) {
             case ZLIB -> new Zlib();
-            case LZO -> new Lzo();
-            case SNAPPY -> new Snappy();
-            case ZSTD -> new Zstd();
+            case LZO -> new Airlift(kind, new LzoCompressor(), new LzoDecompressor());
+            case SNAPPY -> new Airlift(kind, new SnappyJavaCompressor(), new SnappyJavaDecompressor());
+            case ZSTD -> new Airlift(kind, new ZstdJavaCompressor(), new ZstdJavaDecompressor());
         };
     }
 
@@ -153,14 +155,24 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
         }
     }
 
-    /** lzo1x via aircompressor's pure-Java implementation. */
-    static final class Lzo extends PageCodec {
-        private final LzoDecompressor d = new LzoDecompressor();
-        private final LzoCompressor c = new LzoCompressor();
+    /**
+     * LZO (lzo1x_1 raw block), snappy (one raw block, not the framed format) and zstd (one
+     * frame), all through aircompressor's pure-Java implementations behind one interface.
+     */
+    static final class Airlift extends PageCodec {
+        private final Kind kind;
+        private final Compressor compressor;
+        private final Decompressor decompressor;
+
+        Airlift(Kind kind, Compressor compressor, Decompressor decompressor) {
+            this.kind = kind;
+            this.compressor = compressor;
+            this.decompressor = decompressor;
+        }
 
         @Override
         public Kind kind() {
-            return Kind.LZO;
+            return kind;
         }
 
         @Override
@@ -168,102 +180,26 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
                 throws DataFormatException {
             int n;
             try {
-                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
+                n = decompressor.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
             } catch (RuntimeException e) {
-                throw corrupt(kind(), String.valueOf(e.getMessage()));
+                throw corrupt(kind, String.valueOf(e.getMessage()));
             }
             if (n != dstLen) {
-                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
+                throw corrupt(kind, "decoded " + n + " bytes, expected " + dstLen);
             }
         }
 
         @Override
         public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
-            if (dstCapacity < c.maxCompressedLength(srcLen)) {
+            if (dstCapacity < compressor.maxCompressedLength(srcLen)) {
                 return -1;
             }
-            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
+            return compressor.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
         }
 
         @Override
         public int maxCompressedLength(int len) {
-            return c.maxCompressedLength(len);
-        }
-    }
-
-    /** Raw snappy blocks via aircompressor's pure-Java implementation. */
-    static final class Snappy extends PageCodec {
-        private final SnappyJavaDecompressor d = new SnappyJavaDecompressor();
-        private final SnappyJavaCompressor c = new SnappyJavaCompressor();
-
-        @Override
-        public Kind kind() {
-            return Kind.SNAPPY;
-        }
-
-        @Override
-        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
-                throws DataFormatException {
-            int n;
-            try {
-                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
-            } catch (RuntimeException e) {
-                throw corrupt(kind(), String.valueOf(e.getMessage()));
-            }
-            if (n != dstLen) {
-                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
-            }
-        }
-
-        @Override
-        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
-            if (dstCapacity < c.maxCompressedLength(srcLen)) {
-                return -1;
-            }
-            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
-        }
-
-        @Override
-        public int maxCompressedLength(int len) {
-            return c.maxCompressedLength(len);
-        }
-    }
-
-    /** zstd frames via aircompressor's pure-Java implementation. */
-    static final class Zstd extends PageCodec {
-        private final ZstdJavaDecompressor d = new ZstdJavaDecompressor();
-        private final ZstdJavaCompressor c = new ZstdJavaCompressor();
-
-        @Override
-        public Kind kind() {
-            return Kind.ZSTD;
-        }
-
-        @Override
-        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
-                throws DataFormatException {
-            int n;
-            try {
-                n = d.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
-            } catch (RuntimeException e) {
-                throw corrupt(kind(), String.valueOf(e.getMessage()));
-            }
-            if (n != dstLen) {
-                throw corrupt(kind(), "decoded " + n + " bytes, expected " + dstLen);
-            }
-        }
-
-        @Override
-        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
-            if (dstCapacity < c.maxCompressedLength(srcLen)) {
-                return -1;
-            }
-            return c.compress(src, srcOff, srcLen, dst, dstOff, dstCapacity);
-        }
-
-        @Override
-        public int maxCompressedLength(int len) {
-            return c.maxCompressedLength(len);
+            return compressor.maxCompressedLength(len);
         }
     }
 }

@@ -51,8 +51,9 @@ final class ElfPhysicalMemory implements PhysicalMemory {
         declaredEnd = new long[n];
         offset = new long[n];
         long max = 0;
-        long pres = 0;
-        long excl = 0;
+        long presBytes = 0;
+        long exclBytes = 0;
+        long covered = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             ProgramHeader h = loads.get(i);
             start[i] = h.paddr();
@@ -62,12 +63,15 @@ final class ElfPhysicalMemory implements PhysicalMemory {
             declaredEnd[i] = h.paddr() + h.filesz();
             offset[i] = h.offset();
             max = Math.max(max, Long.divideUnsigned(memEnd[i] + pageSize - 1, pageSize));
-            boolean overlapsPrevious = i > 0 && start[i] < memEnd[i - 1];
-            if (!overlapsPrevious) {
-                pres += h.filesz() / pageSize;
-                excl += (h.memsz() - h.filesz()) / pageSize;
-            }
+            // Count each physical byte once: only the part of this segment beyond every earlier
+            // one (sorted by start). makedumpfile -E splits the kernel-text segment and RAM into
+            // many fragments, so an overlap is not always with the immediately preceding segment.
+            presBytes += Math.max(0, declaredEnd[i] - Math.max(start[i], covered));
+            exclBytes += Math.max(0, memEnd[i] - Math.max(declaredEnd[i], covered));
+            covered = Math.max(covered, memEnd[i]);
         }
+        long pres = presBytes / pageSize;
+        long excl = exclBytes / pageSize;
         this.maxPfn = max;
         this.present = pres;
         this.excluded = excl;

@@ -121,6 +121,15 @@ public final class FlattenedByteSource implements ByteSource {
      * @return the size of the rebuilt file
      */
     public static long reassemble(ByteSource flattened, Path out) throws IOException {
+        return reassemble(flattened, out, done -> { });
+    }
+
+    /**
+     * As {@link #reassemble(ByteSource, Path)}, telling {@code progress} how many bytes of the
+     * stream have been consumed after each record (out of {@code flattened.size()}).
+     */
+    public static long reassemble(ByteSource flattened, Path out, java.util.function.LongConsumer progress)
+            throws IOException {
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buf = new byte[1 << 20];
@@ -138,6 +147,7 @@ public final class FlattenedByteSource implements ByteSource {
                     done += n;
                 }
                 size[0] = Math.max(size[0], outOffset + len);
+                progress.accept(dataOffset + len);
             });
             ch.truncate(size[0]);
             return size[0];

@@ -169,6 +169,10 @@ public final class KdumpFile implements DumpFile {
         }
         facts.add("block_size=" + h.blockSize() + ", max_mapnr=" + sub.maxMapnr() + ", status=0x"
                 + Integer.toHexString(h.status()));
+        if (h.wordSize() == 4) {
+            facts.add("32-bit layout, " + (sub.layout() == SubHeaderLayout.ILP32_PADDED
+                    ? "8-byte-aligned sub-header" : "i386 packed sub-header"));
+        }
         int guestPage = vmcoreinfoPageSize();
         if (guestPage > 0 && guestPage != h.blockSize()) {
             facts.add("block_size=" + h.blockSize() + " on a " + guestPage + "-byte-page guest (QEMU writes its "

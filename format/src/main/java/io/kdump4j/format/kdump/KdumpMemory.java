@@ -83,6 +83,11 @@ final class KdumpMemory implements PhysicalMemory {
         return excluded;
     }
 
+    /** The number of decoded pages held in the cache (for tests). */
+    synchronized int cachedPages() {
+        return cache.size();
+    }
+
     private KdumpPart owner(long pfn) {
         for (KdumpPart p : parts) {
             if (p.covers(pfn)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kdump4j.format.io.ByteSource;
 import io.kdump4j.format.io.MappedByteSource;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,15 +18,7 @@ class FlattenedFixtureTest {
 
     /** {@code makedumpfile -R < vmcore.flat > out}, made once into the cache. */
     private static Path makedumpfileReassembly() throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
-        Path out = Fixtures.cache().resolve("variants").resolve(MakedumpfileVariants.VERSION).resolve("sysrq-flat.R.kdump");
-        if (!Files.exists(out)) {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling("sysrq-flat.R.tmp");
-            Fixtures.run(List.of("sh", "-c", MakedumpfileVariants.MAKEDUMPFILE + " -R " + tmp + " < " + FLAT));
-            Files.move(tmp, out);
-        }
-        return out;
+        return Makedumpfile.reassembled(FLAT, Makedumpfile.dir("x86_64-6.1.0-56-amd64/sysrq-flat").resolve("R.kdump"));
     }
 
     @Test
@@ -33,7 +26,12 @@ class FlattenedFixtureTest {
         Path expected = makedumpfileReassembly();
         Path ours = Files.createTempFile("kdump4j-reassembled", ".kdump");
         try (ByteSource flat = MappedByteSource.open(FLAT)) {
-            long size = FlattenedByteSource.reassemble(flat, ours);
+            long[] progress = {0};
+            long size = FlattenedByteSource.reassemble(flat, ours, done -> {
+                org.junit.jupiter.api.Assertions.assertTrue(done > progress[0], "progress moves forward");
+                progress[0] = done;
+            });
+            assertEquals(flat.size() - 16, progress[0], "all but the end marker consumed");
             assertEquals(Files.size(expected), size);
             assertEquals(-1, Files.mismatch(expected, ours), "first differing byte");
         } finally {

@@ -245,6 +245,33 @@ class KdumpSyntheticTest {
         assertTrue(failures > 100, "a truncated header must be refused; refusals: " + failures);
     }
 
+    @Test
+    void extremeValuesInEveryHeaderFieldGiveOnlyFormatErrorsOrFaults() throws Exception {
+        KdumpWriter w = new KdumpWriter().codec(TestCodec.ZLIB).blockSize(1024).maxMapnr(24)
+                .vmcoreinfo(Synthetic.VMCOREINFO).prstatus(new byte[64]).lost(20);
+        for (long pfn = 1; pfn < 16; pfn += 2) {
+            w.page(pfn, KdumpWriter.patternPage(pfn, 1024));
+        }
+        byte[] file = w.build();
+        int[] values = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 20, 1024, 6};
+        int cases = 0;
+        for (int off = 8; off < 1024 + 104 + 64; off += 4) {
+            if (off >= 464 && off < 1024) {
+                continue;
+            }
+            for (int v : values) {
+                byte[] bad = Corrupt.overwriteInt(file, off, v);
+                try {
+                    Synthetic.openAndReadAll(() -> Synthetic.open(bad));
+                } catch (DumpFormatException expected) {
+                    // refused with an offset: fine
+                }
+                cases++;
+            }
+        }
+        assertTrue(cases > 1000);
+    }
+
     @ParameterizedTest(name = "mapped with 2^{0}-byte chunks")
     @ValueSource(ints = {12, 13, 14, 17})
     void tinyMappingChunksDoNotChangeWhatIsRead(int chunkBits, @TempDir Path dir) throws Exception {

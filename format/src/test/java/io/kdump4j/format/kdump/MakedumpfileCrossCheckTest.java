@@ -15,6 +15,7 @@ import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.format.mem.PhysicalMemory;
 import io.kdump4j.format.mem.PhysicalMemory.PageState;
 import io.kdump4j.testkit.Fixtures;
+import io.kdump4j.testkit.Makedumpfile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MakedumpfileCrossCheckTest {
+    private static final String X86_61 = "x86_64-6.1.0-56-amd64/sysrq-elf";
     private static final int FIRST_MB_PAGES = 256;
     private static final int SAMPLE_EVERY = 97;
 
@@ -39,8 +41,8 @@ class MakedumpfileCrossCheckTest {
 
     @BeforeAll
     void openSource() throws Exception {
-        MakedumpfileVariants.assumeMakedumpfile();
-        source = Dumps.open(Fixtures.elfCore(MakedumpfileVariants.X86_61));
+        Makedumpfile.assumeInstalled();
+        source = Dumps.open(Fixtures.elfCore(X86_61));
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class MakedumpfileCrossCheckTest {
     @MethodSource("variants")
     void pagesWrittenByMakedumpfileEqualTheSourceCore(String file, List<String> options, List<String> codecs, int level)
             throws Exception {
-        Path out = MakedumpfileVariants.make(file, options.toArray(String[]::new));
+        Path out = Makedumpfile.variant(X86_61, file, options.toArray(String[]::new));
         try (DumpFile d = Dumps.open(out)) {
             DumpDetails det = d.details();
             assertEquals(DumpFormat.KDUMP, det.format());
@@ -79,57 +81,74 @@ class MakedumpfileCrossCheckTest {
             int compared = comparePages(d.memory(), source.memory());
             assertTrue(compared > 100, "compared only " + compared + " pages");
 
-            checkCountsAgainstMakedumpfilesReport(file, level, d.memory());
+            checkCountsAgainstMakedumpfilesReport(file, d.memory());
         }
     }
 
     /**
      * makedumpfile's report counts pages per PT_LOAD of its input, so the x86_64 kernel-text
-     * segment (which /proc/vmcore also covers inside System RAM) is counted twice; with that
-     * overlap taken out, its "Original pages" is our 1st bitmap and its "Remaining pages" our
-     * 2nd, except that zero pages are reported as excluded whether or not they stayed in the
-     * bitmap (with -d 1 they stay, sharing one page_desc).
+     * segment (which /proc/vmcore also covers inside System RAM) is counted twice in its
+     * "Original pages"; with that overlap taken out it is our 1st bitmap. Its "Excluded pages"
+     * include the zero pages, which stay in the 2nd bitmap (sharing one page_desc); the rest
+     * are exactly the pages in our 1st bitmap but not our 2nd.
      */
-    private void checkCountsAgainstMakedumpfilesReport(String file, int level, PhysicalMemory m) throws Exception {
-        long original = MakedumpfileVariants.reportCount(file, "Original pages");
-        long remaining = MakedumpfileVariants.reportCount(file, "Remaining pages");
-        long zero = MakedumpfileVariants.reportCount(file, "Pages filled with zero");
+    private void checkCountsAgainstMakedumpfilesReport(String file, PhysicalMemory m) throws Exception {
+        long original = Makedumpfile.reportCount(X86_61, file, "Original pages");
+        long excluded = Makedumpfile.reportCount(X86_61, file, "Excluded pages");
+        long zero = Makedumpfile.reportCount(X86_61, file, "Pages filled with zero");
         io.kdump4j.format.elf.ElfDump elf = (io.kdump4j.format.elf.ElfDump) source;
         long overlapPages = 0;
-        long overlapPresent = 0;
         for (var h : elf.programHeaders()) {
             if (h.type() == 1 && h.vaddr() >= 0xffff_ffff_8000_0000L) {
-                for (long pfn = h.paddr() / 4096; pfn < (h.paddr() + h.memsz()) / 4096; pfn++) {
-                    overlapPages++;
-                    if (m.state(pfn) == PageState.PRESENT) {
-                        overlapPresent++;
+                overlapPages += h.memsz() / 4096;
+            }
+        }
+        System.out.printf("%s: present=%d excluded=%d; makedumpfile: original=%d (%d twice) excluded=%d zero=%d%n",
+                file, m.pagesPresent(), m.pagesExcluded(), original, overlapPages, excluded, zero);
+        assertEquals(source.memory().pagesPresent(), m.pagesPresent() + m.pagesExcluded(), "RAM pages");
+        assertEquals(original - overlapPages, m.pagesPresent() + m.pagesExcluded(), "original pages");
+        assertEquals(excluded - zero, m.pagesExcluded(), "excluded pages other than zero pages");
+    }
+
+    /**
+     * With -d 31 makedumpfile keeps zero pages in the 2nd bitmap but stores one shared zero
+     * page for all of them: every present page is read, and the all-zero ones are exactly the
+     * "Pages filled with zero" of its report.
+     */
+    @org.junit.jupiter.api.Test
+    void sharedZeroPageStandsForExactlyTheZeroPagesMakedumpfileReports() throws Exception {
+        Path out = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
+        try (DumpFile d = Dumps.open(out)) {
+            PhysicalMemory m = d.memory();
+            byte[] page = new byte[4096];
+            long zeros = 0;
+            for (long pfn = 0; pfn < m.maxPfn(); pfn++) {
+                if (m.state(pfn) == PageState.PRESENT) {
+                    m.read(pfn * 4096, page, 0, 4096);
+                    if (io.kdump4j.format.io.Bytes.isZero(page, 0, 4096)) {
+                        zeros++;
                     }
                 }
             }
-        }
-        System.out.printf("%s: present=%d excluded=%d overlap=%d/%d; makedumpfile: original=%d remaining=%d zero=%d%n",
-                file, m.pagesPresent(), m.pagesExcluded(), overlapPresent, overlapPages, original, remaining, zero);
-        assertEquals(source.memory().pagesPresent(), m.pagesPresent() + m.pagesExcluded(), "RAM pages");
-        assertEquals(original - overlapPages, m.pagesPresent() + m.pagesExcluded(), "original pages");
-        // With page-type filtering (-d 31) makedumpfile's per-segment "Remaining" does not map
-        // onto the bitmap exactly (it differs by a few thousand pages on this dump); with
-        // levels 0 and 1 it does, and there the 2nd bitmap must agree with it.
-        if (level <= 1) {
-            assertEquals(remaining + zero, m.pagesPresent() + overlapPresent, "dumped pages (remaining + zero)");
+            assertEquals(Makedumpfile.reportCount(X86_61, "c31.kdump", "Pages filled with zero"), zeros);
         }
     }
 
     /**
-     * makedumpfile -E -d 31 writes an ELF core of the same filtered pages: read through our ELF
-     * reader, its pages equal the source core's, and it holds exactly the pages that the
-     * kdump-compressed -d 31 dump holds.
+     * makedumpfile -E -d 31 (plain, and flattened with -F) writes an ELF core of the same
+     * filtered pages: read through our ELF reader, every page the kdump-compressed -d 31 dump
+     * holds is there and equals the source core's.
      */
-    @org.junit.jupiter.api.Test
-    void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling() throws Exception {
-        Path elfOut = MakedumpfileVariants.make("e31.elf", "-E", "-d", "31");
-        Path kdumpOut = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+    @ParameterizedTest(name = "makedumpfile {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-E", "-F -E"})
+    void elfWrittenByMakedumpfileHoldsTheSamePagesAsItsKdumpSibling(String options) throws Exception {
+        boolean flat = options.contains("-F");
+        Path elfOut = flat ? Makedumpfile.variant(X86_61, "fe31.flat", "-F", "-E", "-d", "31")
+                : Makedumpfile.variant(X86_61, "e31.elf", "-E", "-d", "31");
+        Path kdumpOut = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
         try (DumpFile e = Dumps.open(elfOut); DumpFile k = Dumps.open(kdumpOut)) {
             assertEquals(DumpFormat.ELF, e.details().format());
+            assertEquals(flat, e.details().flattened());
             assertEquals(source.vmcoreinfo().orElseThrow(), e.vmcoreinfo().orElseThrow());
             byte[] a = new byte[4096];
             byte[] b = new byte[4096];
@@ -153,8 +172,8 @@ class MakedumpfileCrossCheckTest {
      */
     @org.junit.jupiter.api.Test
     void incompleteDumpFromMakedumpfileSizeLimitLosesOnlyUnwrittenPages() throws Exception {
-        Path inc = MakedumpfileVariants.makeIncomplete("c31-limit10M.kdump", 10_000_000);
-        Path full = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
+        Path inc = Makedumpfile.incomplete(X86_61, "c31-limit10M.kdump", 10_000_000);
+        Path full = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
         try (DumpFile d = Dumps.open(inc); DumpFile whole = Dumps.open(full)) {
             assertTrue(d.details().incomplete());
             PhysicalMemory m = d.memory();
@@ -189,7 +208,7 @@ class MakedumpfileCrossCheckTest {
     @ParameterizedTest(name = "{0}: a filtered page faults as EXCLUDED, a hole as NOT_IN_DUMP")
     @MethodSource("variants")
     void filteredPagesFaultWithTheirReason(String file, List<String> options) throws Exception {
-        Path out = MakedumpfileVariants.make(file, options.toArray(String[]::new));
+        Path out = Makedumpfile.variant(X86_61, file, options.toArray(String[]::new));
         try (DumpFile d = Dumps.open(out)) {
             PhysicalMemory m = d.memory();
             byte[] buf = new byte[8];

@@ -154,8 +154,66 @@ class RealFixturesTest {
         assertArrayEquals(whole, pieces);
     }
 
+    /** Four threads reading the same pages see the same bytes, and the page cache stays bounded. */
     @Test
-    void flattenedFixtureHasTheSameDetailsAsItsReassembly() throws Exception {
+    void concurrentReadersSeeTheSameBytesAndTheCacheStaysBounded() throws Exception {
+        try (DumpFile d = Dumps.open(Fixtures.dir(ARM64).resolve("vmcore.kdump"))) {
+            PhysicalMemory m = d.memory();
+            List<Long> present = new java.util.ArrayList<>();
+            for (long pfn = 0; pfn < m.maxPfn() && present.size() < 3000; pfn++) {
+                if (m.state(pfn) == PhysicalMemory.PageState.PRESENT) {
+                    present.add(pfn);
+                }
+            }
+            java.util.Map<Long, Integer> expected = new java.util.HashMap<>();
+            byte[] page = new byte[4096];
+            for (long pfn : present) {
+                m.read(pfn * 4096, page, 0, 4096);
+                expected.put(pfn, java.util.Arrays.hashCode(page));
+            }
+            assertTrue(((KdumpMemory) m).cachedPages() <= KdumpMemory.CACHE_PAGES);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = t;
+                    results.add(pool.submit(() -> {
+                        java.util.Random r = new java.util.Random(seed);
+                        byte[] buf = new byte[4096];
+                        int ok = 0;
+                        for (int i = 0; i < 2000; i++) {
+                            long pfn = present.get(r.nextInt(present.size()));
+                            m.read(pfn * 4096, buf, 0, 4096);
+                            if (java.util.Arrays.hashCode(buf) == expected.get(pfn)) {
+                                ok++;
+                            }
+                        }
+                        return ok;
+                    }));
+                }
+                for (var f : results) {
+                    assertEquals(2000, f.get());
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    /** 8 KiB mapping chunks put thousands of chunk boundaries under the real pages and headers. */
+    @Test
+    void tinyMappingChunksReadTheSameRealPages() throws Exception {
+        for (Path f : List.of(Fixtures.dir(ARM64).resolve("vmcore.kdump"), Fixtures.dir(X86_FLAT).resolve("vmcore.flat"))) {
+            try (DumpFile small = Dumps.open(f, 13); DumpFile normal = Dumps.open(f)) {
+                assertEquals(normal.vmcoreinfo(), small.vmcoreinfo());
+                int n = MakedumpfileCrossCheckTest.comparePages(small.memory(), normal.memory());
+                assertTrue(n > 100, f + ": compared " + n);
+            }
+        }
+    }
+
+    @Test
+    void flattenedFixtureReportsTheKdumpDetailsInside() throws Exception {
         Path flat = Fixtures.dir(X86_FLAT).resolve("vmcore.flat");
         try (DumpFile d = Dumps.open(flat)) {
             DumpDetails det = d.details();

@@ -13,6 +13,7 @@ import io.kdump4j.format.mem.PhysicalMemory;
 import io.kdump4j.format.mem.PhysicalMemory.PageState;
 import io.kdump4j.testkit.FlatWriter;
 import io.kdump4j.testkit.KdumpWriter;
+import io.kdump4j.testkit.Makedumpfile;
 import io.kdump4j.testkit.TestCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Split dump sets ({@code makedumpfile --split}) read as one dump. */
 class SplitSetTest {
+    private static final String X86_61 = "x86_64-6.1.0-56-amd64/sysrq-elf";
 
     private static List<Path> write(Path dir, List<byte[]> parts) throws Exception {
         List<Path> out = new ArrayList<>();
@@ -100,12 +102,12 @@ class SplitSetTest {
      */
     @Test
     void makedumpfileSplitSetReadsLikeTheUnsplitDump() throws Exception {
-        Path whole = MakedumpfileVariants.make("c31.kdump", "-c", "-d", "31");
-        Path p1 = MakedumpfileVariants.dir().resolve("split31.1");
-        Path p2 = MakedumpfileVariants.dir().resolve("split31.2");
+        Path whole = Makedumpfile.variant(X86_61, "c31.kdump", "-c", "-d", "31");
+        Path p1 = Makedumpfile.dir(X86_61).resolve("split31.1");
+        Path p2 = Makedumpfile.dir(X86_61).resolve("split31.2");
         if (!Files.exists(p1) || !Files.exists(p2)) {
-            io.kdump4j.testkit.Fixtures.run(List.of(MakedumpfileVariants.MAKEDUMPFILE, "--split", "-d", "31", "-c",
-                    io.kdump4j.testkit.Fixtures.elfCore(MakedumpfileVariants.X86_61).toString(), p1.toString(),
+            io.kdump4j.testkit.Fixtures.run(List.of(Makedumpfile.PATH, "--split", "-d", "31", "-c",
+                    io.kdump4j.testkit.Fixtures.elfCore(X86_61).toString(), p1.toString(),
                     p2.toString()));
         }
         try (DumpFile set = Dumps.openSet(List.of(p2, p1)); DumpFile one = Dumps.open(whole)) {

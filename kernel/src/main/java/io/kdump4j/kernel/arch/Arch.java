@@ -78,7 +78,8 @@ public sealed interface Arch permits X86_64, Aarch64 {
         String machine = dump.details().machine();
         String kind = machineKind(machine);
         if ("".equals(kind)) {
-            throw new DumpFormatException(dump.name(), -1, "a " + machine + " dump: kdump4j reads x86_64 and aarch64 dumps");
+            throw new DumpFormatException(dump.name(), -1, "a " + machine
+                    + " dump: kdump4j reads x86_64 and aarch64 dumps");
         }
         if (kind == null) {
             if (vmcoreinfo.has("SYMBOL(init_top_pgt)") || vmcoreinfo.has("NUMBER(phys_base)")) {

@@ -1,6 +1,8 @@
 package io.kdump4j.kernel.helpers.printk;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -35,6 +37,20 @@ public record LogRecord(long sequence, long timestampNanos, int facility, int le
     /** The text decoded as UTF-8 (invalid sequences replaced), for display. */
     public String message() {
         return new String(text, StandardCharsets.UTF_8);
+    }
+
+    /** Compares the text by content (a record's default equality would compare the array's identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogRecord r && sequence == r.sequence && timestampNanos == r.timestampNanos
+                && facility == r.facility && level == r.level && flags == r.flags && callerId.equals(r.callerId)
+                && Arrays.equals(text, r.text) && subsystem.equals(r.subsystem) && device.equals(r.device)
+                && source == r.source;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sequence, timestampNanos, level, callerId, Arrays.hashCode(text), source);
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * Reads the lockless printk ringbuffer (Linux 5.10+, commit 896fbe20b4e2 "printk: use the
  * lockless ringbuffer"). Kernel types ({@code kernel/printk/printk_ringbuffer.h}):
  * <pre>
- * struct printk_ringbuffer { struct prb_desc_ring desc_ring; struct prb_data_ring text_data_ring; atomic_long_t fail; };
+ * struct printk_ringbuffer { struct prb_desc_ring desc_ring; struct prb_data_ring text_data_ring;
+ *                            atomic_long_t fail; };
  * struct prb_desc_ring     { unsigned int count_bits; struct prb_desc *descs; struct printk_info *infos;
  *                            atomic_long_t head_id, tail_id; ... };
  * struct prb_desc          { atomic_long_t state_var; struct prb_data_blk_lpos text_blk_lpos; };
@@ -64,12 +65,12 @@ final class PrintkRingbuffer {
         long counter = vi.offset("atomic_long_t", "counter").orElse(0);
 
         long countBits = field(src, rb, descRing + off(src, vi, "prb_desc_ring", "count_bits"), 4, order);
-        long descs = k.arch().stripPointer(field(src, rb, descRing + off(src, vi, "prb_desc_ring", "descs"), ptrSize, order));
-        long infos = k.arch().stripPointer(field(src, rb, descRing + off(src, vi, "prb_desc_ring", "infos"), ptrSize, order));
+        long descs = pointer(k, src, rb, descRing + off(src, vi, "prb_desc_ring", "descs"));
+        long infos = pointer(k, src, rb, descRing + off(src, vi, "prb_desc_ring", "infos"));
         long headId = field(src, rb, descRing + off(src, vi, "prb_desc_ring", "head_id") + counter, ptrSize, order);
         long tailId = field(src, rb, descRing + off(src, vi, "prb_desc_ring", "tail_id") + counter, ptrSize, order);
         long sizeBits = field(src, rb, textRing + off(src, vi, "prb_data_ring", "size_bits"), 4, order);
-        long data = k.arch().stripPointer(field(src, rb, textRing + off(src, vi, "prb_data_ring", "data"), ptrSize, order));
+        long data = pointer(k, src, rb, textRing + off(src, vi, "prb_data_ring", "data"));
         if (countBits > MAX_COUNT_BITS || sizeBits > MAX_SIZE_BITS) {
             throw corrupt(src, prbAddr, "count_bits " + countBits + " / size_bits " + sizeBits
                     + " are beyond any printk ringbuffer (at most " + MAX_COUNT_BITS + " / " + MAX_SIZE_BITS + ")");
@@ -150,6 +151,11 @@ final class PrintkRingbuffer {
             id = (id + 1) & idMask;
         }
         return out;
+    }
+
+    /** A kernel pointer inside a structure copied from memory, tag bits stripped. */
+    private static long pointer(KernelDump k, String src, byte[] b, long off) throws DumpFormatException {
+        return k.arch().stripPointer(field(src, b, off, k.arch().pointerSize(), k.arch().byteOrder()));
     }
 
     private static String string(byte[] b, long off, int max) {

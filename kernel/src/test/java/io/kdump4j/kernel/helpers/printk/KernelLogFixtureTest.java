@@ -1,8 +1,11 @@
 package io.kdump4j.kernel.helpers.printk;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kdump4j.format.Dumps;
 import io.kdump4j.kernel.FixtureDumps;
 import io.kdump4j.kernel.KernelDump;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +41,22 @@ class KernelLogFixtureTest {
                 assertEquals(expected, actual, "first difference at byte " + mismatch + " of " + golden.length);
             }
             assertEquals(golden.length, ours.length);
+        }
+    }
+
+    /**
+     * The same through 64 KiB mapping chunks of the ELF cores, so that descriptors, infos and
+     * texts straddle chunk boundaries of the mapped file.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void dmesgThroughSmallMappingChunks(FixtureDumps.Case c) throws IOException {
+        assumeTrue(c.elf() && c.path().getFileName().toString().equals("vmcore.elf"), "only the fixtures' own ELF cores");
+        byte[] golden = Files.readAllBytes(c.golden("dmesg.makedumpfile.txt").orElseThrow());
+        try (KernelDump k = KernelDump.open(Dumps.open(c.path(), 16))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            KernelLog.writeMakedumpfileText(KernelLog.read(k), out);
+            assertArrayEquals(golden, out.toByteArray());
         }
     }
 

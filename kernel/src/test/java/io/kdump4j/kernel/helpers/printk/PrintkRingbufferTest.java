@@ -178,8 +178,7 @@ class PrintkRingbufferTest {
     /** A tail..head distance beyond the ring reads only the last `count` ids (the rest cannot match): no endless loop. */
     @Test
     void implausibleTailDoesNotLoop() throws IOException {
-        assertEquals(read(dump(corners(), ID_MASK - 1, 5, COUNT_BITS)).stream().map(LogRecord::message).toList(),
-                read(dump(corners(), 100, 5, COUNT_BITS)).stream().map(LogRecord::message).toList());
+        assertEquals(read(dump(corners(), ID_MASK - 1, 5, COUNT_BITS)), read(dump(corners(), 100, 5, COUNT_BITS)));
     }
 
     @Test
