@@ -22,7 +22,7 @@ public enum Errno {
             "wait and retry; kdump4j unload first if a load keeps failing"),
     EINVAL(22, "invalid argument: a flag this kernel does not know, a command line longer than the kernel "
             + "accepts (COMMAND_LINE_SIZE, 2048 on x86_64), or an initramfs given with KEXEC_FILE_NO_INITRAMFS",
-            "shorten --append; check the kernel is new enough for kexec_file_load (Linux 3.17+ on x86_64, 5.19+ on arm64)"),
+            "shorten --append; check the kernel is new enough for kexec_file_load (Linux 3.17+ on x86_64, 5.0+ on arm64)"),
     ENOSYS(38, "kexec_file_load is not in this kernel (CONFIG_KEXEC_FILE is not set)",
             "use a kernel built with CONFIG_KEXEC_FILE=y; kdump4j has no kexec_load fallback yet (kexec-tools' "
                     + "kexec -p -c works meanwhile)"),
