@@ -13,28 +13,30 @@ import java.util.zip.GZIPInputStream;
  * in the QEMU cycle (tests/e2e, Debian 6.1.0-56-amd64, x86_64, 1 GiB guest, TCG):
  *
  * <pre>
- * capture kernel "Memory: A/T available" line      T - A = 61 MiB + compressed initramfs
- *     (192M: 108232K/197236K with 27.7 MB initrd; 160M: 75464K/164468K, same initrd)
- * 160M: "Initramfs unpacking failed: write error"  with 73.7 MiB available for a 52.4 MiB archive:
- *     the kernel itself allocates ~22 MiB more after mem_init before and while unpacking
- * 192M: whole archive unpacked, JVM started, dd of /proc/vmcore done: the smallest that worked
- * 160M: the Java part not unpacked, /init (archived first) saved the dump with dd
- * 128M: out of memory while unpacking: "System is deadlocked on memory", no dump
+ * capture kernel "Memory: A/T available" line: T - A = K + compressed initramfs, K = 59-60 MiB
+ *     (96M: 38224K/98932K with a 1.7 MB image; 192M: 108232K/197236K with 27.7 MB)
+ * then the kernel allocates X more before and while unpacking; the archive must fit in A - X:
+ *     160M, Java image:    "Initramfs unpacking failed" with A = 73.7 MiB, archive 52.4  => X > 21
+ *     80M, raw-copy image:  out of memory before user space, A = 21.3 MiB, archive 4.8  => X > 16
+ *     96M, raw-copy image:  dd saved the dump with A = 37.3 MiB, archive 4.8             => X < 32
+ * smallest that worked: 192M with Java (whole image; the JVM started), 96M without Java
+ * 128M with Java: out of memory while unpacking, no dump; 64M: kexec_file_load refused (EADDRNOTAVAIL)
  * </pre>
  *
- * hence: reserve = 61 MiB + 24 MiB (kernel, measured) + max(compressed + archive during the
- * unpack, archive + user space afterwards), rounded up to 16 MiB. User space is the JVM of
+ * After the unpack the compressed copy is freed, so: reserve = K + X + archive + max(compressed,
+ * user space), rounded up to 16 MiB, with K = 60 MiB, X = 24 MiB. User space is the JVM of
  * {@code kdump4j save} when the image carries Java: 48 MiB (at 192M about 54 MiB were left after
  * the unpack and the JVM started in it; -Xmx64m is a ceiling a streaming save should not reach,
- * which is not yet measured since save does not exist yet), else 8 MiB for busybox dd. Numbers for other kernels and architectures differ: rerun the QEMU test with
+ * not yet measured since save does not exist yet), else 8 MiB for busybox dd. Numbers for other
+ * kernels and architectures differ: rerun the QEMU test (tests/e2e) with
  * -Dkdump4j.e2e.crashkernel= to measure them.
  */
 public record CrashkernelEstimate(long compressedBytes, long archiveBytes, boolean java, long kernelBytes,
                                   long userSpaceBytes, long requiredBytes, long recommendedBytes) {
     static final long MIB = 1 << 20;
-    /** T - A - compressed initrd at capture boot (x86_64 6.1, measured). */
-    public static final long KERNEL_AT_BOOT = 61 * MIB;
-    /** Kernel allocations after mem_init, before user space (x86_64 6.1, measured by the 160M failure). */
+    /** K: T - A - compressed initrd at capture boot (x86_64 6.1, measured 59.3-59.9 MiB at 96M-192M). */
+    public static final long KERNEL_AT_BOOT = 60 * MIB;
+    /** X: kernel allocations after mem_init, before user space (x86_64 6.1, bracketed 21-32 MiB above). */
     public static final long KERNEL_AFTER_BOOT = 24 * MIB;
     public static final long JVM = 48 * MIB;
     public static final long BUSYBOX = 8 * MIB;

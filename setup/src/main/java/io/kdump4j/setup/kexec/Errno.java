@@ -27,6 +27,13 @@ public enum Errno {
             "use a kernel built with CONFIG_KEXEC_FILE=y; kdump4j has no kexec_load fallback yet (kexec-tools' "
                     + "kexec -p -c works meanwhile)"),
     EMSGSIZE(90, "a segment is larger than the kernel allows", "make the initramfs smaller"),
+    /**
+     * kernel/kexec_file.c kexec_locate_mem_hole(): no hole in the reservation for a segment. Seen
+     * in the QEMU cycle at crashkernel=64M with an 8 MB kernel and a 1.7 MB initramfs.
+     */
+    EADDRNOTAVAIL(99, "no room in the crashkernel= reservation for the kernel, initramfs and boot data",
+            "reserve more (kdump4j estimate gives the size; then GRUB_CMDLINE_LINUX crashkernel=...) or make the "
+                    + "initramfs smaller (kdump4j initramfs --no-java, fewer modules)"),
     ENOKEY(126, "the kernel's signature key is not known", "load a kernel signed by a key in the kernel's keyrings"),
     EKEYREJECTED(129, "the kernel image's signature was rejected (lockdown or CONFIG_KEXEC_SIG_FORCE)",
             "load the distribution's signed kernel, or sign yours (sbsign) and enrol the key (mokutil --import)");

@@ -27,6 +27,14 @@ class CrashkernelEstimateTest {
         assertEquals("crashkernel=192M", e.parameter());
     }
 
+    /** The raw-copy image (kdump4j initramfs --no-java): 1758231 bytes, 5038072 unpacked: 96M worked, 80M did not. */
+    @Test
+    void rawCopyImage() {
+        CrashkernelEstimate e = CrashkernelEstimate.compute(1758231, 5038072, false);
+        assertTrue(e.requiredBytes() > 80 * MIB, e.toString());
+        assertTrue(e.recommendedBytes() <= 112 * MIB, e.toString());
+    }
+
     @Test
     void readsTheArchive(@TempDir Path tmp) throws IOException {
         for (Compression c : Compression.values()) {

@@ -36,6 +36,8 @@ class ErrnoTest {
         assertTrue(Errno.describe(1).contains("root"));
         assertEquals("errno 4242", Errno.describe(4242));
         assertEquals(Errno.EBUSY, Errno.of(16));
+        // What the guest's kexec_file_load answered at crashkernel=64M (tests/e2e/README.md).
+        assertTrue(Errno.describe(99).startsWith("EADDRNOTAVAIL (99)") && Errno.describe(99).contains("crashkernel="));
     }
 
     /**
