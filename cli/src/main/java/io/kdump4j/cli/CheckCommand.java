@@ -44,10 +44,15 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Kdump4jConfig c = Kdump4jConfig.load(config);
         CheckOptions o = CheckOptions.defaults().withKernelConfig(kernelConfig);
+        HostFiles host = new HostFiles(root);
+        Path initrd = c.initrdFor(host.readLine("/proc/sys/kernel/osrelease").orElse(""));
+        if (java.nio.file.Files.isRegularFile(initrd)) {
+            o = o.withInitrd(initrd);
+        }
         if (targetDir != null) {
             o = o.withTarget(targetDir, c.dumpLevel());
         }
-        CheckReport r = Preflight.run(new HostFiles(root), o);
+        CheckReport r = Preflight.run(host, o);
         System.out.print(json ? Json.write(toJson(r)) : toText(r));
         return r.exitCode();
     }

@@ -53,6 +53,9 @@ class KdumpCycleE2eTest {
         Files.createDirectories(staging.resolve("boot"));
         Files.copy(kernelDir.resolve("vmlinuz"), staging.resolve("boot/vmlinuz"));
 
+        // -Dkdump4j.e2e.captureJava=false: the capture kernel gets an image without Java (raw copy
+        // only), to measure the smallest crashkernel= for that; the first boot still needs Java.
+        boolean captureJava = Boolean.parseBoolean(System.getProperty("kdump4j.e2e.captureJava", "true"));
         Path conf = work.resolve("kdump4j.conf");
         Files.writeString(conf, """
                 target = LABEL=kdump4j
@@ -60,7 +63,9 @@ class KdumpCycleE2eTest {
                 final_action = poweroff
                 failure_action = poweroff
                 modules = virtio_pci virtio_blk ext4
-                """);
+                kernel = /mnt/boot/vmlinuz
+                initrd = /mnt/boot/%s
+                """.formatted(captureJava ? "initrd.img" : "capture.img"));
         String compression = System.getProperty("kdump4j.e2e.compression", "gzip");
         String release = kernelDir.toRealPath().getFileName().toString();
         Path initrd = staging.resolve("boot/initrd.img");
@@ -77,10 +82,8 @@ class KdumpCycleE2eTest {
         long t0 = System.nanoTime();
         assertEquals(0, Main.run(args.toArray(String[]::new)), "kdump4j initramfs failed");
         double buildS = (System.nanoTime() - t0) / 1e9;
-        // -Dkdump4j.e2e.captureJava=false: the capture kernel gets an image without Java (raw copy
-        // only), to measure the smallest crashkernel= for that; the first boot still needs Java.
         Path captureImage = initrd;
-        if (!Boolean.parseBoolean(System.getProperty("kdump4j.e2e.captureJava", "true"))) {
+        if (!captureJava) {
             captureImage = staging.resolve("boot/capture.img");
             List<String> noJava = new ArrayList<>(args.subList(0, args.indexOf("--json")));
             noJava.set(noJava.indexOf(initrd.toString()), captureImage.toString());
@@ -110,6 +113,7 @@ class KdumpCycleE2eTest {
         assertTrue(events.containsKey("kexec-load-done"), "load never finished: " + console);
         assertTrue(log.contains("kexec-load-done rc=0 crash_loaded=1"), "kdump4j load failed: " + console);
         assertTrue(log.contains("check-done rc=0"), "kdump4j check did not say ready: " + console);
+        assertTrue(log.contains("reserved.fits"), "kdump4j check did not size the reservation against the initramfs");
         assertTrue(events.containsKey("save-done"), "the capture kernel saved nothing: " + console);
 
         Path saved = work.resolve("vmcore.elf");

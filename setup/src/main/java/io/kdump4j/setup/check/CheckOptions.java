@@ -10,27 +10,32 @@ import java.nio.file.Path;
  * @param target         the directory dumps are saved to, or null to skip the free-space check
  * @param dumpLevel      the makedumpfile-style dump level the save will use (0 = every page)
  * @param arch           "x86_64" or "aarch64"
+ * @param initrd         the capture initramfs, to check the reservation can hold it, or null
  */
-public record CheckOptions(Path kernelConfig, String captureCmdline, Path target, int dumpLevel, String arch) {
+public record CheckOptions(Path kernelConfig, String captureCmdline, Path target, int dumpLevel, String arch, Path initrd) {
     /** The defaults for the running machine: its own config, derived capture line, no target, level 31. */
     public static CheckOptions defaults() {
-        return new CheckOptions(null, null, null, 31, hostArch());
+        return new CheckOptions(null, null, null, 31, hostArch(), null);
     }
 
     public CheckOptions withKernelConfig(Path p) {
-        return new CheckOptions(p, captureCmdline, target, dumpLevel, arch);
+        return new CheckOptions(p, captureCmdline, target, dumpLevel, arch, initrd);
     }
 
     public CheckOptions withTarget(Path p, int level) {
-        return new CheckOptions(kernelConfig, captureCmdline, p, level, arch);
+        return new CheckOptions(kernelConfig, captureCmdline, p, level, arch, initrd);
     }
 
     public CheckOptions withCaptureCmdline(String c) {
-        return new CheckOptions(kernelConfig, c, target, dumpLevel, arch);
+        return new CheckOptions(kernelConfig, c, target, dumpLevel, arch, initrd);
     }
 
     public CheckOptions withArch(String a) {
-        return new CheckOptions(kernelConfig, captureCmdline, target, dumpLevel, a);
+        return new CheckOptions(kernelConfig, captureCmdline, target, dumpLevel, a, initrd);
+    }
+
+    public CheckOptions withInitrd(Path p) {
+        return new CheckOptions(kernelConfig, captureCmdline, target, dumpLevel, arch, p);
     }
 
     /** The JVM's architecture in the kernel's spelling. */

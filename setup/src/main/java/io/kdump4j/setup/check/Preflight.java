@@ -45,6 +45,9 @@ public final class Preflight {
         Iomem iomem = host.read("/proc/iomem").map(Iomem::parse).orElse(null);
         cmdline.ifPresent(c -> crashkernel(c, iomem));
         reservation(iomem);
+        if (options.initrd() != null) {
+            fits();
+        }
         loaded();
         cmdline.ifPresent(c -> cma(c, config.orElse(null)));
         secureBoot();
@@ -194,6 +197,36 @@ public final class Preflight {
                 sb.append(sb.isEmpty() ? "" : ", ").append(String.format("%x-%x (%s)", r.start(), r.end(), Sizes.human(r.size())));
             }
             add(Finding.ok("reserved.iomem", "Crash kernel at " + sb));
+        }
+    }
+
+    /** The reservation against what the capture initramfs needs ({@link CrashkernelEstimate}). */
+    private void fits() {
+        Optional<String> size = host.readLine("/sys/kernel/kexec_crash_size");
+        long reserved;
+        try {
+            reserved = size.map(Long::parseLong).orElse(-1L);
+        } catch (NumberFormatException e) {
+            reserved = -1;
+        }
+        if (reserved <= 0) {
+            return;
+        }
+        try {
+            CrashkernelEstimate e = CrashkernelEstimate.of(options.initrd());
+            String found = "reserved " + Sizes.human(reserved) + "; " + options.initrd() + " needs about "
+                    + Sizes.human(e.requiredBytes()) + " (" + e.parameter() + ")";
+            if (reserved < e.requiredBytes()) {
+                add("reserved.fits", Severity.FAIL, found,
+                        "the capture kernel will run out of memory unpacking the initramfs or saving (measured: "
+                                + "tests/e2e), or kdump4j load fails with EADDRNOTAVAIL",
+                        BootLoaderAdvice.add(e.parameter()) + "; or a smaller image: kdump4j initramfs --no-java");
+            } else {
+                add(Finding.ok("reserved.fits", found));
+            }
+        } catch (IOException e) {
+            add("reserved.fits", Severity.UNKNOWN, options.initrd() + ": " + e.getMessage(),
+                    "cannot tell whether the reservation holds the capture initramfs", "make it with kdump4j initramfs");
         }
     }
 

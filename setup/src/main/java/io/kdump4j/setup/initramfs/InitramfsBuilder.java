@@ -156,7 +156,8 @@ public final class InitramfsBuilder {
                 + "target = " + c.target() + "\npath = " + c.path() + "\ndump_level = " + c.dumpLevel()
                 + "\ncodec = " + c.codec() + "\nfailure_action = " + c.failureAction()
                 + "\nfinal_action = " + c.finalAction() + "\nappend = " + String.join(" ", c.append())
-                + "\nmodules = " + String.join(" ", c.modules()) + "\n";
+                + "\nmodules = " + String.join(" ", c.modules()) + "\nkernel = " + c.kernel()
+                + "\ninitrd = " + c.initrd() + "\n";
     }
 
     private InitramfsReport write(InitramfsSpec spec, List<String> modules, long javaBytes) throws IOException {

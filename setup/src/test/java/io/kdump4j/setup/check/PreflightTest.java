@@ -108,6 +108,23 @@ class PreflightTest {
         assertTrue(f.found().contains("integrity"));
     }
 
+    /** The e2e's Java image needs 192M (measured): a 160M reservation fails, 256M passes. */
+    @Test
+    void reservationHoldsTheInitramfs(@TempDir Path root) throws IOException {
+        HostFiles h = labGuest(root, "1");
+        Path img = root.resolve("initrd.img");
+        try (var o = io.kdump4j.setup.initramfs.Compression.GZIP.wrap(Files.newOutputStream(img));
+             var w = new io.kdump4j.setup.initramfs.CpioNewcWriter(o, 0)) {
+            w.file("opt/kdump4j/java/bin/java", 0755, new byte[50 << 20]);
+        }
+        CheckOptions o = CheckOptions.defaults().withInitrd(img);
+        assertEquals(Severity.OK, Preflight.run(h, o).find("reserved.fits").orElseThrow().severity());
+        write(root, "sys/kernel/kexec_crash_size", String.valueOf(160L << 20));
+        Finding f = Preflight.run(h, o).find("reserved.fits").orElseThrow();
+        assertEquals(Severity.FAIL, f.severity(), f.toString());
+        assertTrue(f.fix().contains("crashkernel="), f.fix());
+    }
+
     @Test
     void secureBoot(@TempDir Path root) throws IOException {
         HostFiles h = labGuest(root, "1");

@@ -50,6 +50,8 @@ class InitramfsBuilderTest {
         assertTrue(init.contains("TARGET='LABEL=kdump4j'"), init);
         // The script parses: busybox sh -n.
         Fixtures.run(List.of("/bin/busybox", "sh", "-n", x.resolve("init").toString()));
+        // The config travels whole: every command in the capture kernel reads the same settings.
+        assertEquals(Kdump4jConfig.defaults(), Kdump4jConfig.load(x.resolve("etc/kdump4j.conf")));
         assertTrue(Files.isSymbolicLink(x.resolve("bin/sh")));
         assertEquals(Path.of("/bin/busybox"), Files.readSymbolicLink(x.resolve("bin/sh")));
     }
