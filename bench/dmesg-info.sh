@@ -16,7 +16,7 @@ if [ ! -f "$elf61" ]; then
   mkdir -p "$(dirname "$elf61")"
   zstd -q -d -f -o "$elf61" "$fx/x86_64-6.1.0-56-amd64/sysrq-elf/vmcore.elf.zst"
 fi
-dumps=("$elf61" "$fx/x86_64-6.1.0-56-amd64/sysrq-flat/vmcore.flat" "$fx/arm64-6.1.0-56-arm64/sysrq/vmcore.kdump")
+dumps=("$elf61" "$fx/x86_64-6.1.0-56-amd64/sysrq-flat/vmcore.flat")
 
 # median of wall seconds of a command over $runs runs (output discarded)
 median() {
