@@ -25,6 +25,10 @@ import java.util.Objects;
  *     VMCOREINFO (what makedumpfile records), else the time of the save
  * @param utsname the header's utsname; null means what VMCOREINFO and the container tell
  *     (sysname, release, machine) — the kernel module can supply the full {@code init_uts_ns}
+ * @param writeOrder the order a kdump-compressed save writes page data in, so that what matters
+ *     most survives a full disk ({@link WriteOrder#KERNEL_FIRST} by default; {@link WriteOrder#PFN}
+ *     is makedumpfile's order). Ignored when a content filter is set: a filtered page moves the
+ *     descriptor slots of every later frame, so then pages go in PFN order.
  */
 public record SaveOptions(
         List<Integer> dumpLevels,
@@ -37,7 +41,8 @@ public record SaveOptions(
         PageFilter filter,
         ProgressListener listener,
         Instant timestamp,
-        Utsname utsname) {
+        Utsname utsname,
+        WriteOrder writeOrder) {
 
     /** The default cycle: 2^16 frames, 8 KiB of each bitmap and 1.5 MiB of page descriptors. */
     public static final int DEFAULT_CYCLE_PFNS = 1 << 16;
@@ -53,6 +58,7 @@ public record SaveOptions(
         Objects.requireNonNull(classifier, "classifier");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(writeOrder, "writeOrder");
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be 1 to 256, not " + threads);
         }
@@ -67,62 +73,67 @@ public record SaveOptions(
     /** Dump level 31, zlib, kdump-compressed, a seekable file, one thread, nothing classified. */
     public static SaveOptions defaults() {
         return new SaveOptions(List.of(DumpLevel.MAX), Compression.ZLIB, Container.KDUMP, false, 1,
-                DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null);
+                DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null, WriteOrder.KERNEL_FIRST);
     }
 
     public SaveOptions withLevels(int... levels) {
         return new SaveOptions(java.util.Arrays.stream(levels).boxed().toList(), compression, container, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withCompression(Compression c) {
         return new SaveOptions(dumpLevels, c, container, flattened, threads, cyclePfns, classifier, filter, listener,
-                timestamp, utsname);
+                timestamp, utsname, writeOrder);
     }
 
     /** ELF output also sets compression to none. */
     public SaveOptions withContainer(Container c) {
         return new SaveOptions(dumpLevels, c == Container.ELF ? Compression.NONE : compression, c, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withFlattened(boolean f) {
         return new SaveOptions(dumpLevels, compression, container, f, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname);
+                listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withThreads(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, n, cyclePfns, classifier, filter,
-                listener, timestamp, utsname);
+                listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withCyclePfns(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, n, classifier, filter,
-                listener, timestamp, utsname);
+                listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withClassifier(PageClassifier c) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, c, filter,
-                listener, timestamp, utsname);
+                listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withFilter(PageFilter f) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, f,
-                listener, timestamp, utsname);
+                listener, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withListener(ProgressListener l) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                l, timestamp, utsname);
+                l, timestamp, utsname, writeOrder);
     }
 
     public SaveOptions withTimestamp(Instant t) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, t, utsname);
+                listener, t, utsname, writeOrder);
+    }
+
+    public SaveOptions withWriteOrder(WriteOrder w) {
+        return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
+                listener, timestamp, utsname, w);
     }
 
     public SaveOptions withUtsname(Utsname u) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, u);
+                listener, timestamp, u, writeOrder);
     }
 }

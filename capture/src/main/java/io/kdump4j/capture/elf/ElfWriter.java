@@ -52,10 +52,10 @@ public final class ElfWriter {
     private long shoff;
     private SequentialWriter data;
     private final byte[] phdrs = new byte[PHDR_BATCH * ElfHeaders.PHDR_SIZE];
-    private final long[] phdrEnds = new long[PHDR_BATCH];
     private int phdrCount;
     private long phdrIndex;
     private boolean headerWritten;
+    private SegmentBuilder builder;
 
     public ElfWriter(WriteJob job) {
         this.job = job;
@@ -158,7 +158,7 @@ public final class ElfWriter {
     }
 
     private void writeSegments() throws IOException {
-        SegmentBuilder builder = new SegmentBuilder(pageSize, new SegmentBuilder.Emitter() {
+        builder = new SegmentBuilder(pageSize, new SegmentBuilder.Emitter() {
             @Override
             public void data(byte[] b, int off, int len) throws IOException {
                 data.write(b, off, len);
@@ -207,7 +207,7 @@ public final class ElfWriter {
         long offset = filesz == 0 ? 0 : end - filesz;
         ElfHeaders.phdr(phdrs, phdrCount * ElfHeaders.PHDR_SIZE, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
                 filesz, memsz);
-        phdrEnds[phdrCount++] = end;
+        phdrCount++;
         if (phdrCount == PHDR_BATCH) {
             data.flush();
             flushPhdrs(phdrCount);
@@ -227,19 +227,22 @@ public final class ElfWriter {
         phdrCount = 0;
     }
 
-    /** After a failure: writes the headers of segments whose data reached the target. */
+    /**
+     * After a failure: closes the segment being written with what it got so far and writes the
+     * headers still buffered. A segment whose data did not all reach the target (the target
+     * filled up) keeps its full {@code p_filesz}: with {@code DUMP_ELF_INCOMPLETE} set, readers take
+     * file data missing past the end of the file as lost pages, which is what they are.
+     */
     private boolean salvage(IOException cause) {
         try {
             if (data != null) {
+                if (builder != null) {
+                    builder.endRegion();
+                }
                 if (!(cause instanceof TargetWriteException)) {
                     data.flush();
                 }
-                long committed = data.committed();
-                int keep = 0;
-                while (keep < phdrCount && phdrEnds[keep] <= committed) {
-                    keep++;
-                }
-                flushPhdrs(keep);
+                flushPhdrs(phdrCount);
             }
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);

@@ -15,7 +15,7 @@ package io.kdump4j.capture.kdump;
  * Each bitmap is {@code ceil(ceil(max_mapnr / 8) / block_size)} blocks ({@code prepare_bitmap2_buffer()}:
  * "crash requires both of them to be aligned to block_size boundary").
  *
- * <p>{@code descSlots} is counted before writing from the page states and the classifier. The
+ * <p>{@code descSlots} is counted before writing any page, from the page states and the classifier. The
  * zero test and the content filter run while writing: zero pages keep their bit and share one
  * descriptor, filtered pages lose their bit, so fewer descriptors may be used than reserved and
  * the unused tail of the table stays zero (a hole); readers never index it, since a page's
@@ -27,6 +27,10 @@ record KdumpLayout(int blockSize, long maxPfn, int subHdrBlocks, long bitmapByte
         int sub = (int) ceilDiv(KdumpSubHeader.SIZE + (long) noteSize, blockSize);
         long bitmapBytes = ceilDiv(ceilDiv(maxPfn, 8), blockSize) * blockSize;
         return new KdumpLayout(blockSize, maxPfn, sub, bitmapBytes, descSlots);
+    }
+
+    KdumpLayout withDescSlots(long slots) {
+        return new KdumpLayout(blockSize, maxPfn, subHdrBlocks, bitmapBytes, slots);
     }
 
     static long ceilDiv(long a, long b) {

@@ -20,6 +20,14 @@ public interface DumpSink extends Closeable {
     /** Makes what was written durable and, for a stream, ends it; called once, on success or failure. */
     void finish() throws IOException;
 
+    /**
+     * Whether bytes land in a file at their offsets (so that writing a region early reserves its
+     * blocks); false for a stream.
+     */
+    default boolean seekable() {
+        return false;
+    }
+
     /** The name used in messages. */
     String name();
 }

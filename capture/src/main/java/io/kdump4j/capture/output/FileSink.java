@@ -57,6 +57,11 @@ public final class FileSink implements DumpSink {
     }
 
     @Override
+    public boolean seekable() {
+        return true;
+    }
+
+    @Override
     public long bytesOut() {
         return bytesOut;
     }
