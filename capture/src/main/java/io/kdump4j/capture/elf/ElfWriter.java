@@ -169,6 +169,11 @@ public final class ElfWriter {
                 addPhdr(paddr, vaddr, filesz, memsz);
             }
         });
+        long frames = 0;
+        for (LoadRegion r : regions) {
+            frames += builder.endPfn(r) - builder.firstPfn(r);
+        }
+        stats.pagesTotal(frames);
         PageReader reader = new PageReader(memory);
         stats.track(reader, sink::bytesOut);
         try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),
@@ -180,6 +185,8 @@ public final class ElfWriter {
                         case PASSED -> {
                             if (memory.state(page.pfn()) == PhysicalMemory.PageState.PRESENT) {
                                 stats.count(job.classify(page.pfn()));
+                            } else {
+                                stats.countAbsent();
                             }
                         }
                     }

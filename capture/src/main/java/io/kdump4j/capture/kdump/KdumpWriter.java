@@ -81,9 +81,12 @@ public final class KdumpWriter {
     private long written;
     private boolean headerWritten;
     private int rankCycle = -1;
-    private final long[] subRank = new long[65];
+    private long[] subRank;
 
-    public KdumpWriter(WriteJob job) {
+    /** At most this many cycles (one planned count each, 8 bytes): 32 MiB, a 2^38-frame machine at the default cycle. */
+    static final int MAX_CYCLES = 1 << 22;
+
+    public KdumpWriter(WriteJob job) throws IOException {
         this.job = job;
         this.facts = job.facts();
         this.memory = job.memory();
@@ -93,7 +96,13 @@ public final class KdumpWriter {
         this.pageSize = facts.pageSize();
         this.cycle = job.options().cyclePfns();
         this.zeroShared = DumpLevel.excludesZero(job.level());
-        this.cycles = (int) KdumpLayout.ceilDiv(facts.maxPfn(), cycle);
+        long n = KdumpLayout.ceilDiv(facts.maxPfn(), cycle);
+        if (n > MAX_CYCLES) {
+            throw new IOException(job.source().name() + ": the source claims " + facts.maxPfn() + " page frames, "
+                    + n + " cycles of " + cycle + "; more than the " + MAX_CYCLES
+                    + " this writer plans for (use a larger cycle)");
+        }
+        this.cycles = (int) n;
         this.cycleCount = new long[cycles];
     }
 
@@ -261,6 +270,9 @@ public final class KdumpWriter {
         int c = (int) (pfn / cycle);
         long cycleFirst = (long) c * cycle;
         int sub = subRange();
+        if (subRank == null) {
+            subRank = new long[cycle / sub + 2];
+        }
         if (c != rankCycle) {
             rankCycle = c;
             long n = base[c];

@@ -10,7 +10,7 @@ import java.util.Map;
 /** Counters of one save attempt, updated by the writing thread only; reports progress now and then. */
 public final class SaveStats {
     private final int dumpLevel;
-    private final long pagesTotal;
+    private long pagesTotal;
     private final ProgressListener listener;
     private final long started = System.nanoTime();
     private final long[] byClass = new long[PageClass.values().length];
@@ -27,6 +27,9 @@ public final class SaveStats {
         this.pagesTotal = pagesTotal;
         this.listener = listener;
         this.reportEvery = Math.max(1024, pagesTotal / 200);
+        if (pagesTotal < 0) {
+            throw new IllegalArgumentException("negative page total");
+        }
         this.nextReport = reportEvery;
     }
 
@@ -43,6 +46,11 @@ public final class SaveStats {
         return pagesTotal;
     }
 
+    /** Corrects the total once a writer knows it better (an ELF dump may describe a frame twice). */
+    public void pagesTotal(long total) {
+        this.pagesTotal = total;
+    }
+
     /** Counts a frame handled with this class. */
     public void count(PageClass c) {
         byClass[c.ordinal()]++;
@@ -51,6 +59,11 @@ public final class SaveStats {
 
     public void countFiltered() {
         pagesFiltered++;
+        done();
+    }
+
+    /** A frame handled that the source does not hold (inside an ELF region, excluded or lost in the source). */
+    public void countAbsent() {
         done();
     }
 
