@@ -52,7 +52,7 @@ public final class Saver {
         SourceFacts facts = SourceFacts.of(source, options);
         Path partial = target.resolveSibling(target.getFileName() + INCOMPLETE_SUFFIX);
         List<Integer> tried = new ArrayList<>();
-        long present = WriteJob.presentPages(source.memory());
+        long present = WriteJob.presentPages(source);
         for (int i = 0; i < options.dumpLevels().size(); i++) {
             int level = options.dumpLevels().get(i);
             tried.add(level);
@@ -92,8 +92,9 @@ public final class Saver {
                 continue;
             }
             if (!failure.marked()) {
-                throw new IOException("the save failed before a dump header could be written to " + partial + ": "
-                        + failure.getMessage(), failure);
+                Files.deleteIfExists(partial);
+                throw new IOException("the save failed before a dump header could be written to " + partial
+                        + " (removed): " + failure.getMessage(), failure);
             }
             syncDirectory(partial);
             return new SaveResult(SaveResult.Status.INCOMPLETE, partial, tried, stats.summary(), failure.getMessage());
@@ -110,7 +111,7 @@ public final class Saver {
     public static SaveResult save(DumpFile source, SaveOptions options, OutputStream target) throws IOException {
         SourceFacts facts = SourceFacts.of(source, options);
         int level = options.dumpLevels().get(0);
-        SaveStats stats = new SaveStats(level, WriteJob.presentPages(source.memory()), options.listener());
+        SaveStats stats = new SaveStats(level, WriteJob.presentPages(source), options.listener());
         FlattenedSink sink = new FlattenedSink(target, "the output stream");
         WriteFailure failure = null;
         try {

@@ -183,7 +183,7 @@ public final class ElfWriter {
                         case ZERO -> stats.count(PageClass.ZERO);
                         case FILTERED -> stats.countFiltered();
                         case PASSED -> {
-                            if (memory.state(page.pfn()) == PhysicalMemory.PageState.PRESENT) {
+                            if (job.state(page.pfn()) == PhysicalMemory.PageState.PRESENT) {
                                 stats.count(job.classify(page.pfn()));
                             } else {
                                 stats.countAbsent();

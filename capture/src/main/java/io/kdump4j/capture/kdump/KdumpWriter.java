@@ -177,7 +177,7 @@ public final class KdumpWriter {
     private long fillBitmaps(CycleBitmap b1, CycleBitmap b2) {
         long n = 0;
         for (long pfn = cycleStart; pfn < cycleEnd; pfn++) {
-            PhysicalMemory.PageState s = memory.state(pfn);
+            PhysicalMemory.PageState s = job.state(pfn);
             if (s == PhysicalMemory.PageState.ABSENT) {
                 continue;
             }

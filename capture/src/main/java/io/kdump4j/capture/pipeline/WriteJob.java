@@ -12,7 +12,45 @@ import java.io.IOException;
  * the level, the target and the counters.
  */
 public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, int level, DumpSink sink,
-        SaveStats stats) {
+        SaveStats stats, java.util.Set<Long> partialPfns) {
+
+    public WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, int level, DumpSink sink, SaveStats stats) {
+        this(source, facts, options, level, sink, stats, partialPages(source));
+    }
+
+    /**
+     * Frames that an ELF source's PT_LOADs cover only in part (e820 ranges need not be page
+     * aligned). Their page start lies outside every segment, so the source calls them absent, yet
+     * they hold saved bytes; makedumpfile keeps such a head or tail ({@code frac_head},
+     * {@code frac_tail} in {@code write_elf_pages_cyclic()}), and so do we, with zeros for the rest
+     * of the page. At most two per PT_LOAD.
+     */
+    static java.util.Set<Long> partialPages(DumpFile source) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        if (source instanceof io.kdump4j.format.elf.ElfDump elf) {
+            long ps = source.memory().pageSize();
+            for (var h : elf.programHeaders()) {
+                if (h.type() != io.kdump4j.format.elf.ElfConstants.PT_LOAD || h.paddr() == -1L || h.filesz() == 0) {
+                    continue;
+                }
+                long end = h.paddr() + h.filesz();
+                if (h.paddr() % ps != 0 && source.memory().state(h.paddr() / ps) == PhysicalMemory.PageState.ABSENT) {
+                    out.add(h.paddr() / ps);
+                }
+                if (end % ps != 0 && source.memory().state(end / ps) == PhysicalMemory.PageState.ABSENT) {
+                    out.add(end / ps);
+                }
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
+    /** What the source holds of a frame, counting partly saved frames as present. */
+    public PhysicalMemory.PageState state(long pfn) {
+        PhysicalMemory.PageState s = memory().state(pfn);
+        return s == PhysicalMemory.PageState.ABSENT && !partialPfns.isEmpty() && partialPfns.contains(pfn)
+                ? PhysicalMemory.PageState.PRESENT : s;
+    }
 
     public PhysicalMemory memory() {
         return source.memory();
@@ -34,14 +72,16 @@ public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, 
 
     /** Whether the frame's bytes are in the source and the classifier keeps it at this level. */
     public boolean candidate(long pfn) {
-        return memory().state(pfn) == PhysicalMemory.PageState.PRESENT && !classify(pfn).excludedAt(level);
+        return state(pfn) == PhysicalMemory.PageState.PRESENT && !classify(pfn).excludedAt(level);
     }
 
-    /** Frames present in the source: the progress total. */
-    public static long presentPages(PhysicalMemory m) {
+    /** Frames present in the source, partly saved ones included: the progress total. */
+    public static long presentPages(DumpFile source) {
+        PhysicalMemory m = source.memory();
+        java.util.Set<Long> partial = partialPages(source);
         long n = 0;
         for (long pfn = 0, max = m.maxPfn(); pfn < max; pfn++) {
-            if (m.state(pfn) == PhysicalMemory.PageState.PRESENT) {
+            if (m.state(pfn) == PhysicalMemory.PageState.PRESENT || partial.contains(pfn)) {
                 n++;
             }
         }
