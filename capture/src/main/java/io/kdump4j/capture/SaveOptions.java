@@ -23,8 +23,9 @@ import java.util.Objects;
  * @param listener progress reports
  * @param timestamp the dump's timestamp; null means the kernel's {@code CRASHTIME} from
  *     VMCOREINFO (what makedumpfile records), else the time of the save
- * @param utsname the header's utsname; null means what VMCOREINFO and the container tell
- *     (sysname, release, machine) — the kernel module can supply the full {@code init_uts_ns}
+ * @param utsname the header's utsname; null means {@code init_uts_ns} read from the dump (x86_64
+ *     and arm64, through the kernel-image mapping), else what VMCOREINFO and the container tell
+ *     (sysname, release, machine)
  * @param writeOrder the order a kdump-compressed save writes page data in, so that what matters
  *     most survives a full disk ({@link WriteOrder#KERNEL_FIRST} by default; {@link WriteOrder#PFN}
  *     is makedumpfile's order). Ignored when a content filter is set: a filtered page moves the

@@ -71,7 +71,11 @@ class KdumpOutputTest {
             assertEquals(src.vmcoreinfo().orElseThrow(), vmcoreinfo);
             assertEquals(Files.readString(io.kdump4j.testkit.Fixtures.dir(c).resolve("vmcoreinfo.txt"),
                     StandardCharsets.ISO_8859_1).strip(), vmcoreinfo.strip(), "VMCOREINFO = the fixture's vmcoreinfo.txt");
-            assertTrue(vmcoreinfo.contains("OSRELEASE=" + r.utsname[2] + "\n"), "utsname release from OSRELEASE");
+            assertTrue(vmcoreinfo.contains("OSRELEASE=" + r.utsname[2] + "\n"), "utsname release = OSRELEASE");
+            assertEquals("Linux", r.utsname[0]);
+            assertEquals("(none)", r.utsname[1], "nodename read from init_uts_ns (the capture kernel's /init set none)");
+            assertTrue(r.utsname[3].startsWith("#1 SMP"), "version read from init_uts_ns: " + r.utsname[3]);
+            assertEquals(x86(c) ? "x86_64" : "aarch64", r.utsname[4]);
             assertEquals(2 * KdumpCheckReaderMath.bitmapBlocks(r.maxMapnr, r.blockSize), r.bitmapBlocks);
         }
     }

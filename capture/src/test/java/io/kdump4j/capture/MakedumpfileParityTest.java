@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
-import io.kdump4j.format.io.Bytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our kdump-compressed output next to makedumpfile's own, from the same source and with the
- * same options: given the utsname that makedumpfile reads from kernel memory (this saver does not
- * read kernel memory yet), the files must be byte for byte the same: header, sub-header, note
+ * same options, default header facts included (utsname read from init_uts_ns, timestamp from
+ * CRASHTIME, phys_base, CPUs): the files must be byte for byte the same: header, sub-header, note
  * blob, both bitmaps, the shared zero page, descriptors and data.
  *
  * <p>Uncompressed output is independent of any library. For zlib the equality also needs the
@@ -58,11 +57,7 @@ class MakedumpfileParityTest {
         }
         cmd.addAll(List.of("-d", Integer.toString(level), source(c).toString(), theirs.toString()));
         io.kdump4j.testkit.Fixtures.run(cmd);
-        byte[] h = readHead(theirs);
-        Utsname uts = new Utsname(Bytes.cString(h, 12, 65), Bytes.cString(h, 77, 65), Bytes.cString(h, 142, 65),
-                Bytes.cString(h, 207, 65), Bytes.cString(h, 272, 65), Bytes.cString(h, 337, 65));
         SaveOptions o = SaveOptions.defaults().withLevels(level).withCompression(compression).withThreads(2)
-                .withUtsname(uts)
                 .withWriteOrder(WriteOrder.PFN);
         try (DumpFile src = Dumps.open(source(c))) {
             assertEquals(SaveResult.Status.COMPLETE, Saver.save(src, o, ours).status());
@@ -74,9 +69,31 @@ class MakedumpfileParityTest {
         Files.delete(ours);
     }
 
-    private static byte[] readHead(Path p) throws java.io.IOException {
-        try (var in = Files.newInputStream(p)) {
-            return in.readNBytes(4096);
+    /**
+     * arm64, where this machine's makedumpfile cannot run: the fixture's vmcore.kdump was written
+     * by makedumpfile ({@code -c -d 31}) in the arm64 capture kernel from the same crash as its
+     * ELF core. Without a classifier our level-31 dump keeps more pages, so the 2nd bitmap,
+     * descriptors and data differ; everything before them must be identical: header block,
+     * sub-header, note blob and the 1st bitmap.
+     */
+    @org.junit.jupiter.api.Test
+    void arm64HeadersAndFirstBitmapEqualMakedumpfilesOwnDump() throws Exception {
+        String c = "arm64-6.1.0-56-arm64/sysrq";
+        Path theirs = io.kdump4j.testkit.Fixtures.dir(c).resolve("vmcore.kdump");
+        Path ours = work().resolve("arm64-d31.kdump");
+        try (DumpFile src = Dumps.open(source(c))) {
+            assertEquals(SaveResult.Status.COMPLETE, Saver.save(src,
+                    SaveOptions.defaults().withLevels(31).withCompression(Compression.ZLIB), ours).status());
         }
+        try (KdumpCheckReader a = new KdumpCheckReader(theirs, java.nio.ByteOrder.LITTLE_ENDIAN);
+                KdumpCheckReader b = new KdumpCheckReader(ours, java.nio.ByteOrder.LITTLE_ENDIAN)) {
+            long upTo = a.descBase - a.bitmap2.length;
+            assertEquals(upTo, b.descBase - b.bitmap2.length, "layout up to the 2nd bitmap");
+            byte[] x = a.src.read(0, (int) upTo, "makedumpfile's headers and 1st bitmap");
+            byte[] y = b.src.read(0, (int) upTo, "our headers and 1st bitmap");
+            assertEquals(-1, java.util.Arrays.mismatch(x, y), "first differing byte");
+            System.out.printf("arm64: %d bytes of headers, notes and 1st bitmap equal makedumpfile's%n", upTo);
+        }
+        Files.delete(ours);
     }
 }

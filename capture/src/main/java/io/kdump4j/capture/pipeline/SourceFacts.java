@@ -62,6 +62,9 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
         }
         Utsname uts = options.utsname();
         if (uts == null) {
+            uts = KernelUtsname.read(source, vmcoreinfo, machine).orElse(null);
+        }
+        if (uts == null) {
             String release = value(vmcoreinfo, "OSRELEASE=");
             uts = new Utsname("Linux", "", release == null ? "" : release, "", machine == null ? "" : machine, "");
         }
