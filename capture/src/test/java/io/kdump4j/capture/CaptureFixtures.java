@@ -1,6 +1,5 @@
 package io.kdump4j.capture;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -185,14 +183,6 @@ final class CaptureFixtures {
         return compared;
     }
 
-    static List<Long> sizes(Path... files) throws IOException {
-        List<Long> out = new ArrayList<>();
-        for (Path f : files) {
-            out.add(Files.size(f));
-        }
-        return out;
-    }
-
     static ByteOrder le() {
         return ByteOrder.LITTLE_ENDIAN;
     }
@@ -213,9 +203,5 @@ final class CaptureFixtures {
             }
             throw new AssertionError(what + ": " + e.length + " lines expected, " + g.length + " found");
         }
-    }
-
-    static void assertBytes(byte[] expected, byte[] actual) {
-        assertArrayEquals(expected, actual);
     }
 }
