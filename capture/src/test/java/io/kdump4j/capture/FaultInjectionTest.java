@@ -194,6 +194,29 @@ class FaultInjectionTest {
         Files.delete(r.path());
     }
 
+    /** A stream (ssh) cannot be rewound, but it still ends properly and says incomplete once rebuilt. */
+    @Test
+    void sourceFailingMidwayEndsTheStreamMarkedIncomplete() throws Exception {
+        Path flat = work().resolve("failing-source.flat");
+        SaveResult r;
+        try (FailingSource src = new FailingSource(Dumps.open(source(CASE)), 50_000);
+                var out = new java.io.BufferedOutputStream(Files.newOutputStream(flat))) {
+            r = Saver.save(src, options(Compression.ZLIB, 1), out);
+        }
+        assertEquals(SaveResult.Status.INCOMPLETE, r.status());
+        assertEquals(null, r.path());
+        byte[] all = Files.readAllBytes(flat);
+        assertEquals(-1, Bytes.s64(all, all.length - 16, java.nio.ByteOrder.BIG_ENDIAN), "end marker");
+        Path rebuilt = work().resolve("failing-source.rebuilt");
+        run("sh", "-c", "makedumpfile -R '" + rebuilt + "' < '" + flat + "'");
+        try (KdumpCheckReader k = new KdumpCheckReader(rebuilt, le())) {
+            assertEquals(0x8 | 0x1, k.status);
+            assertTrue(checkWrittenPagesAndCountLost(k) > 0);
+        }
+        Files.delete(flat);
+        Files.delete(rebuilt);
+    }
+
     @Test
     void sourceFailingMidwayGivesAnIncompleteElf() throws Exception {
         Path target = work().resolve("failing-source.elf");
