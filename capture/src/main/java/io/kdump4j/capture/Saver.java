@@ -67,6 +67,14 @@ public final class Saver {
                     write(new WriteJob(source, facts, options, level, sink, stats));
                 } catch (WriteFailure f) {
                     failure = f;
+                } catch (IOException | RuntimeException e) {
+                    // Not a failure the writers know how to mark (a refused source, a bug): no result
+                    // to return. An empty file goes; anything written says "incomplete" in its header.
+                    file.close();
+                    if (Files.size(partial) == 0) {
+                        Files.deleteIfExists(partial);
+                    }
+                    throw e;
                 }
                 if (failure != null && failure.noSpace() && !last) {
                     file.truncate(0);

@@ -24,9 +24,9 @@ import java.util.List;
 /**
  * Writes a kdump-compressed dump (header version 6) the way makedumpfile's
  * {@code write_kdump_pages_and_bitmap_cyclic()} does, one cycle of page frames at a time, so that
- * memory stays bounded whatever the size of the dump: per cycle, the bitmaps' bytes, the page
- * descriptors and the page data; across cycles only one planned descriptor count per cycle
- * (8 bytes per 2^16 frames).
+ * memory stays bounded whatever the size of the dump: a first sweep writes both bitmaps cycle by
+ * cycle, then each cycle (or smaller range) gets its page data and descriptors; across cycles only
+ * one planned descriptor count per cycle is kept (8 bytes per 2^16 frames).
  *
  * <p>Facts matched from makedumpfile 1.7.2 (with {@code WriteOrder.PFN} the output is byte for
  * byte makedumpfile's, see MakedumpfileParityTest):
