@@ -198,4 +198,79 @@ class SaveBehaviourTest {
         assertTrue(Files.size(out) > 1_000_000);
         Files.delete(out);
     }
+
+    /** A source claiming 2^40 page frames (4 PiB) is refused at once, before any allocation or file. */
+    @Test
+    void aSourceClaimingAbsurdMemoryIsRefused() throws Exception {
+        Path out = work().resolve("absurd.kdump");
+        try (DumpFile real = Dumps.open(source(CASE))) {
+            DumpFile absurd = real;
+            PhysicalMemory huge = new PhysicalMemory() {
+                @Override
+                public int pageSize() {
+                    return 4096;
+                }
+
+                @Override
+                public void read(long paddr, byte[] dst, int off, int len) throws java.io.IOException {
+                    real.memory().read(paddr, dst, off, len);
+                }
+
+                @Override
+                public PageState state(long pfn) {
+                    return pfn < 16 ? PageState.PRESENT : PageState.ABSENT;
+                }
+
+                @Override
+                public long maxPfn() {
+                    return 1L << 40;
+                }
+
+                @Override
+                public long pagesPresent() {
+                    return 16;
+                }
+
+                @Override
+                public long pagesExcluded() {
+                    return 0;
+                }
+            };
+            DumpFile src = new DelegatingSource(absurd, huge);
+            long t0 = System.nanoTime();
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> Saver.save(src, options(Compression.ZLIB, 31), out));
+            assertTrue(e.getMessage().contains("1099511627776 page frames"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "refused without walking the frames");
+        }
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(out.resolveSibling("absurd.kdump.incomplete")));
+    }
+
+    /** A dump with another PhysicalMemory. */
+    private record DelegatingSource(DumpFile d, PhysicalMemory memory) implements DumpFile {
+        @Override
+        public String name() {
+            return d.name();
+        }
+
+        @Override
+        public io.kdump4j.format.DumpDetails details() {
+            return d.details();
+        }
+
+        @Override
+        public java.nio.ByteOrder byteOrder() {
+            return d.byteOrder();
+        }
+
+        @Override
+        public List<io.kdump4j.format.Note> notes() {
+            return d.notes();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
 }

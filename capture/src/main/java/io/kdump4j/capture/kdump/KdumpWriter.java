@@ -83,9 +83,6 @@ public final class KdumpWriter {
     private int rankCycle = -1;
     private long[] subRank;
 
-    /** At most this many cycles (one planned count each, 8 bytes): 32 MiB, a 2^38-frame machine at the default cycle. */
-    static final int MAX_CYCLES = 1 << 22;
-
     public KdumpWriter(WriteJob job) throws IOException {
         this.job = job;
         this.facts = job.facts();
@@ -96,13 +93,8 @@ public final class KdumpWriter {
         this.pageSize = facts.pageSize();
         this.cycle = job.options().cyclePfns();
         this.zeroShared = DumpLevel.excludesZero(job.level());
-        long n = KdumpLayout.ceilDiv(facts.maxPfn(), cycle);
-        if (n > MAX_CYCLES) {
-            throw new IOException(job.source().name() + ": the source claims " + facts.maxPfn() + " page frames, "
-                    + n + " cycles of " + cycle + "; more than the " + MAX_CYCLES
-                    + " this writer plans for (use a larger cycle)");
-        }
-        this.cycles = (int) n;
+        // SourceFacts.of refused sources with more than SourceFacts.MAX_CYCLES cycles.
+        this.cycles = (int) KdumpLayout.ceilDiv(facts.maxPfn(), cycle);
         this.cycleCount = new long[cycles];
     }
 

@@ -24,6 +24,12 @@ import java.util.List;
 public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] notes, long vmcoreinfoOffset,
         long vmcoreinfoSize, int nrCpus, long physBase, Instant timestamp, Utsname utsname, String machine) {
 
+    /**
+     * At most this many cycles per save: the kdump writer keeps one planned count (8 bytes) per
+     * cycle, so 32 MiB; 2^38 frames (1 PiB of 4 KiB pages) at the default cycle.
+     */
+    public static final int MAX_CYCLES = 1 << 22;
+
     public static SourceFacts of(DumpFile source, SaveOptions options) throws IOException {
         ByteOrder order = source.byteOrder();
         ByteArrayOutputStream blob = new ByteArrayOutputStream();
@@ -48,6 +54,12 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
             }
             blob.write(n.desc());
             blob.write(new byte[pad4(n.desc().length) - n.desc().length]);
+        }
+        long maxPfn = source.memory().maxPfn();
+        if (maxPfn < 0 || maxPfn / options.cyclePfns() >= MAX_CYCLES) {
+            throw new IOException(source.name() + ": the source claims " + maxPfn + " page frames; at "
+                    + options.cyclePfns() + " frames per cycle that is more than the " + MAX_CYCLES
+                    + " cycles a save plans for (a larger cycle raises the limit)");
         }
         String vmcoreinfo = source.vmcoreinfo().orElse("");
         String machine = source.details().machine();
