@@ -58,15 +58,16 @@ class SaveBehaviourTest {
         Files.delete(out);
     }
 
+    /** Filtered pages never reach an ELF file: runs shorter than 256 pages are written as zeros. */
     @Test
     void contentFilterInElfOutput() throws Exception {
         PageFilter everySeventh = (pfn, page) -> pfn % 7 == 0;
         Path out = work().resolve("filtered.elf");
         SaveResult r = save(options(Compression.NONE, 0).withContainer(Container.ELF).withFilter(everySeventh), out);
         assertTrue(r.complete());
-        compareElfLoads(source(CASE), out);
         long frames = 0;
         long sevenths = 0;
+        byte[] expected = new byte[4096];
         byte[] page = new byte[4096];
         try (ElfDump src = (ElfDump) Dumps.open(source(CASE)); ElfDump elf = (ElfDump) Dumps.open(out)) {
             for (var h : src.programHeaders()) {
@@ -75,11 +76,13 @@ class SaveBehaviourTest {
                 }
                 for (long pfn = h.paddr() / 4096; pfn < (h.paddr() + h.memsz()) / 4096; pfn++) {
                     frames++;
+                    elf.memory().read(pfn * 4096, page, 0, 4096);
                     if (pfn % 7 == 0) {
                         sevenths++;
-                        elf.memory().read(pfn * 4096, page, 0, 4096);
-                        assertTrue(io.kdump4j.format.io.Bytes.isZero(page, 0, 4096),
-                                "a filtered page reads as zeros (p_memsz beyond p_filesz), pfn " + pfn);
+                        assertTrue(io.kdump4j.format.io.Bytes.isZero(page, 0, 4096), "filtered pfn " + pfn);
+                    } else {
+                        src.memory().read(pfn * 4096, expected, 0, 4096);
+                        assertTrue(Arrays.equals(expected, page), "pfn " + pfn);
                     }
                 }
             }

@@ -4,13 +4,13 @@ import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
 import java.nio.file.Path;
 
-/** Saves a dump in a separate JVM, for the heap bound test: {@code SaveMain SOURCE TARGET COMPRESSION CONTAINER}. */
+/** Saves a dump in a separate JVM, for the heap bound test: {@code SaveMain SOURCE TARGET COMPRESSION CONTAINER [LEVEL]}. */
 public final class SaveMain {
     private SaveMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        SaveOptions o = SaveOptions.defaults().withLevels(0).withThreads(2)
+        SaveOptions o = SaveOptions.defaults().withLevels(args.length > 4 ? Integer.parseInt(args[4]) : 0).withThreads(2)
                 .withContainer(Container.valueOf(args[3])).withCompression(Compression.valueOf(args[2]))
                 .withCyclePfns(1 << 16);
         try (DumpFile src = Dumps.open(Path.of(args[0]))) {

@@ -23,8 +23,8 @@ import java.util.List;
 
 /**
  * Writes an ELF64 core like {@code makedumpfile -E}: one PT_NOTE with the source's notes, then
- * PT_LOADs for the dumped ranges ({@link SegmentBuilder}), data after the notes at the next page
- * boundary.
+ * PT_LOADs cut as makedumpfile cuts them ({@link SegmentBuilder}), data after the notes at the next
+ * page boundary.
  *
  * <p>The program header table comes before the data, so its size must be known first: a
  * planning pass cuts the segments once without writing (reading every page when zero pages are
@@ -36,6 +36,7 @@ import java.util.List;
 public final class ElfWriter {
     private static final int DATA_BUFFER = 1 << 20;
     private static final int PHDR_BATCH = 1024;
+    private static final byte[] ZEROS = new byte[1 << 16];
 
     private final WriteJob job;
     private final SourceFacts facts;
@@ -118,6 +119,10 @@ public final class ElfWriter {
             }
 
             @Override
+            public void zeros(long len) {
+            }
+
+            @Override
             public void segment(long paddr, long vaddr, long filesz, long memsz) {
                 n[0]++;
             }
@@ -165,6 +170,15 @@ public final class ElfWriter {
             }
 
             @Override
+            public void zeros(long len) throws IOException {
+                for (long done = 0; done < len; ) {
+                    int n = (int) Math.min(ZEROS.length, len - done);
+                    data.write(ZEROS, 0, n);
+                    done += n;
+                }
+            }
+
+            @Override
             public void segment(long paddr, long vaddr, long filesz, long memsz) throws IOException {
                 addPhdr(paddr, vaddr, filesz, memsz);
             }
@@ -209,9 +223,9 @@ public final class ElfWriter {
         }
     }
 
+    /** A PT_LOAD whose file data were the last {@code filesz} bytes written; offset 0 when it has none, as makedumpfile. */
     private void addPhdr(long paddr, long vaddr, long filesz, long memsz) throws IOException {
-        long end = data.position();
-        long offset = filesz == 0 ? 0 : end - filesz;
+        long offset = filesz == 0 ? 0 : data.position() - filesz;
         ElfHeaders.phdr(phdrs, phdrCount * ElfHeaders.PHDR_SIZE, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
                 filesz, memsz);
         phdrCount++;
