@@ -21,6 +21,9 @@ import java.util.function.Function;
  * the mem_section roots, mem_map, per-CPU areas, a dynamic log buffer), which memblock takes from
  * the top of memory (it allocates top-down unless booted with movable_node).
  *
+ * <p>Only kdump-compressed output reorders: an ELF dump's PT_LOADs follow the source's, which
+ * on kexec-made /proc/vmcore already puts the kernel image first.
+ *
  * @param first the frames written before all others
  * @param restFromTop whether the remaining frames are written from the highest PFN down (in
  *     ranges of at most one cycle, each written upwards) instead of from the lowest up
