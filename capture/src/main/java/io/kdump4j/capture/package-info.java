@@ -18,7 +18,8 @@
  * <ul>
  *   <li>kdump-compressed output is makedumpfile's, byte for byte, when written in PFN order
  *   ({@link io.kdump4j.capture.WriteOrder#PFN}); zero pages at level bit 1 stay in the 2nd bitmap
- *   and share one descriptor, as makedumpfile does (they leave the bitmap only in ELF output, whose PT_LOADs are cut by makedumpfile {@code -E}'s 256-page rule and match it).</li>
+ *   and share one descriptor, as makedumpfile does (they leave the bitmap only in ELF output,
+ *   whose PT_LOADs are cut by makedumpfile {@code -E}'s 256-page rule and match its own).</li>
  *   <li>By default page data is written kernel image first, then from the top of memory down
  *   ({@link io.kdump4j.capture.WriteOrder#KERNEL_FIRST}), so a dump cut short by a full disk still
  *   holds what {@code makedumpfile --dump-dmesg} and crash need first.</li>
