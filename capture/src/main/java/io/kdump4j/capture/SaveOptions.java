@@ -74,7 +74,8 @@ public record SaveOptions(
     /** Dump level 31, zlib, kdump-compressed, a seekable file, one thread, nothing classified. */
     public static SaveOptions defaults() {
         return new SaveOptions(List.of(DumpLevel.MAX), Compression.ZLIB, Container.KDUMP, false, 1,
-                DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null, WriteOrder.KERNEL_FIRST);
+                DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null,
+                WriteOrder.KERNEL_FIRST);
     }
 
     public SaveOptions withLevels(int... levels) {
