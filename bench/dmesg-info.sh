@@ -31,9 +31,20 @@ median() {
 }
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# makedumpfile refuses to overwrite its output file
+# makedumpfile cannot read a flattened stream in place: a user must reassemble it first (-R),
+# so for a flattened dump its time includes that step.
+mdf_dmesg() {
+  rm -f "$tmp/out.txt" "$tmp/re.kdump"
+  if [ "$(head -c 12 "$1")" = makedumpfile ]; then
+    makedumpfile -R "$tmp/re.kdump" < "$1" && makedumpfile --dump-dmesg "$tmp/re.kdump" "$tmp/out.txt"
+  else
+    makedumpfile --dump-dmesg "$1" "$tmp/out.txt"
+  fi
+}
 printf '%-44s %12s %12s %12s %9s %9s\n' dump "mdf dmesg s" "k4j dmesg s" "k4j info s" "dmesg x" "info x"
 for d in "${dumps[@]}"; do
-  m=$(median makedumpfile --dump-dmesg "$d" "$tmp/out.txt")
+  m=$(median mdf_dmesg "$d")
   k=$(median "$root/bin/kdump4j" dmesg "$d")
   i=$(median "$root/bin/kdump4j" info "$d")
   printf '%-44s %12.3f %12.3f %12.3f %9.2f %9.2f\n' "$(basename "$(dirname "$d")")/$(basename "$d")" "$m" "$k" "$i" \

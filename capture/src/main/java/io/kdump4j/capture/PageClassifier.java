@@ -1,0 +1,20 @@
+package io.kdump4j.capture;
+
+import java.io.IOException;
+
+/**
+ * Classifies page frames without reading their contents, the way makedumpfile does from
+ * {@code struct page} (flags, mapping, _mapcount, buddy order). The kernel module supplies a
+ * real one; the saver asks it once per dumpable frame while planning and again while writing,
+ * so an implementation must answer the same way both times (it may cache per cycle).
+ *
+ * <p>It must never return {@link PageClass#ZERO}: zero pages are found from page contents.
+ */
+@FunctionalInterface
+public interface PageClassifier {
+
+    /** Classifies every frame as {@link PageClass#KEPT}: what a saver without kernel knowledge can do. */
+    PageClassifier NONE = pfn -> PageClass.KEPT;
+
+    PageClass classify(long pfn) throws IOException;
+}

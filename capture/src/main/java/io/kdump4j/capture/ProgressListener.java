@@ -1,0 +1,30 @@
+package io.kdump4j.capture;
+
+/**
+ * Told about a save's progress, from the thread that writes the output, at most a few
+ * hundred times per save and once at the end. Must return quickly.
+ */
+@FunctionalInterface
+public interface ProgressListener {
+
+    ProgressListener NONE = p -> {
+    };
+
+    void progress(Progress progress);
+
+    /**
+     * A snapshot of a running save.
+     *
+     * @param dumpLevel the level being written (changes when a save is retried at another level)
+     * @param pagesDone frames handled so far (written, zero, or filtered out)
+     * @param pagesTotal frames that will be handled: every frame present in the source
+     * @param bytesIn bytes read from the source
+     * @param bytesOut bytes written to the target
+     */
+    record Progress(int dumpLevel, long pagesDone, long pagesTotal, long bytesIn, long bytesOut) {
+        /** Completion as a fraction 0..1. */
+        public double fraction() {
+            return pagesTotal == 0 ? 1.0 : Math.min(1.0, (double) pagesDone / pagesTotal);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.kdump4j.capture;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a save did.
+ *
+ * @param dumpLevel the dump level of the file written
+ * @param pagesTotal page frames present in the source
+ * @param pagesByClass frames by class: {@link PageClass#KEPT} frames whose bytes were written,
+ *     {@link PageClass#ZERO} frames found to be zero (stored once and shared in a kdump file when
+ *     level bit 1 is set; left out of an ELF file), and every class the classifier excluded
+ * @param pagesFiltered frames the content {@link PageFilter} left out
+ * @param pagesNotWritten frames meant to be written that the save never got to (incomplete dumps)
+ * @param bytesIn bytes read from the source
+ * @param bytesOut bytes written to the target (headers, bitmaps, descriptors and data)
+ * @param elapsed wall time of the successful (or last) attempt
+ */
+public record SaveSummary(int dumpLevel, long pagesTotal, Map<PageClass, Long> pagesByClass, long pagesFiltered,
+        long pagesNotWritten, long bytesIn, long bytesOut, Duration elapsed) {
+
+    public SaveSummary {
+        pagesByClass = Map.copyOf(pagesByClass);
+    }
+
+    public long pages(PageClass c) {
+        return pagesByClass.getOrDefault(c, 0L);
+    }
+}

@@ -1,0 +1,273 @@
+package io.kdump4j.capture.elf;
+
+import io.kdump4j.capture.DumpLevel;
+import io.kdump4j.capture.PageClass;
+import io.kdump4j.capture.PageFilter;
+import io.kdump4j.capture.output.DumpSink;
+import io.kdump4j.capture.output.SequentialWriter;
+import io.kdump4j.capture.pipeline.EncodedPage;
+import io.kdump4j.capture.pipeline.PagePipeline;
+import io.kdump4j.capture.pipeline.PageReader;
+import io.kdump4j.capture.pipeline.SaveStats;
+import io.kdump4j.capture.pipeline.SourceFacts;
+import io.kdump4j.capture.pipeline.SourceReadException;
+import io.kdump4j.capture.pipeline.TargetWriteException;
+import io.kdump4j.capture.pipeline.WriteFailure;
+import io.kdump4j.capture.pipeline.WriteJob;
+import io.kdump4j.format.elf.ElfConstants;
+import io.kdump4j.format.elf.ElfDump;
+import io.kdump4j.format.mem.PhysicalMemory;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Writes an ELF64 core like {@code makedumpfile -E}: one PT_NOTE with the source's notes, then
+ * PT_LOADs cut as makedumpfile cuts them ({@link SegmentBuilder}), data after the notes at the next
+ * page boundary.
+ *
+ * <p>The program header table comes before the data, so its size must be known first: a
+ * planning pass cuts the segments once without writing (reading every page when zero pages are
+ * excluded or a content filter is set, as makedumpfile does for ELF output:
+ * {@code exclude_zero_pages_cyclic()}), then the writing pass cuts them again and writes each
+ * PT_LOAD header after its data. Headers of segments never written stay zero (PT_NULL), and
+ * {@code e_flags} keeps {@link ElfConstants#DUMP_ELF_INCOMPLETE} until the last page is written.
+ */
+public final class ElfWriter {
+    private static final int DATA_BUFFER = 1 << 20;
+    private static final int PHDR_BATCH = 1024;
+    private static final byte[] ZEROS = new byte[1 << 16];
+
+    private final WriteJob job;
+    private final SourceFacts facts;
+    private final PhysicalMemory memory;
+    private final DumpSink sink;
+    private final SaveStats stats;
+    private final ByteOrder order;
+    private final int pageSize;
+    private final boolean excludeZero;
+    private final List<LoadRegion> regions;
+    private int machine;
+    private long loads;
+    private long phoff;
+    private long shoff;
+    private SequentialWriter data;
+    private final byte[] phdrs = new byte[PHDR_BATCH * ElfHeaders.PHDR_SIZE];
+    private int phdrCount;
+    private long phdrIndex;
+    private boolean headerWritten;
+    private SegmentBuilder builder;
+
+    public ElfWriter(WriteJob job) {
+        this.job = job;
+        this.facts = job.facts();
+        this.memory = job.memory();
+        this.sink = job.sink();
+        this.stats = job.stats();
+        this.order = facts.order();
+        this.pageSize = facts.pageSize();
+        this.excludeZero = DumpLevel.excludesZero(job.level());
+        this.regions = LoadRegion.of(job.source());
+    }
+
+    /** Writes the whole dump; on failure leaves what was written marked incomplete and throws {@link WriteFailure}. */
+    public void write() throws IOException {
+        machine = job.source() instanceof ElfDump e ? e.machine() : ElfHeaders.machineNumber(facts.machine());
+        loads = plan();
+        long phnum = loads + 1;
+        boolean extended = phnum >= ElfConstants.PN_XNUM;
+        shoff = extended ? ElfHeaders.EHDR_SIZE : 0;
+        phoff = ElfHeaders.EHDR_SIZE + (extended ? ElfHeaders.SHDR_SIZE : 0);
+        long notesOffset = phoff + phnum * ElfHeaders.PHDR_SIZE;
+        long dataOffset = (notesOffset + facts.notes().length + pageSize - 1) / pageSize * pageSize;
+        try {
+            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, ElfConstants.DUMP_ELF_INCOMPLETE), 0,
+                    ElfHeaders.EHDR_SIZE);
+            headerWritten = true;
+            if (extended) {
+                sink.write(shoff, ElfHeaders.shdrForExtendedPhnum(order, phnum), 0, ElfHeaders.SHDR_SIZE);
+            }
+            byte[] note = new byte[ElfHeaders.PHDR_SIZE];
+            ElfHeaders.phdr(note, 0, order, ElfConstants.PT_NOTE, notesOffset, 0, 0, facts.notes().length,
+                    facts.notes().length);
+            sink.write(phoff, note, 0, note.length);
+            sink.write(notesOffset, facts.notes(), 0, facts.notes().length);
+            data = new SequentialWriter(sink, dataOffset, DATA_BUFFER);
+            writeSegments();
+            data.flush();
+            flushPhdrs(phdrCount);
+            if (phdrIndex != loads) {
+                throw new IOException("planned " + loads + " PT_LOAD segments but wrote " + phdrIndex
+                        + ": the page filter or classifier answered differently on the second pass");
+            }
+            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfHeaders.EHDR_SIZE);
+        } catch (TargetWriteException | SourceReadException e) {
+            throw new WriteFailure(e, salvage(e));
+        }
+    }
+
+    private boolean contentChecks() {
+        return excludeZero || job.options().filter() != PageFilter.NONE;
+    }
+
+    /** Counts the PT_LOADs the writing pass will make. */
+    private long plan() throws IOException {
+        long[] n = {0};
+        SegmentBuilder counter = new SegmentBuilder(pageSize, new SegmentBuilder.Emitter() {
+            @Override
+            public void data(byte[] b, int off, int len) {
+            }
+
+            @Override
+            public void zeros(long len) {
+            }
+
+            @Override
+            public void segment(long paddr, long vaddr, long filesz, long memsz) {
+                n[0]++;
+            }
+        });
+        if (!contentChecks()) {
+            for (LoadRegion r : regions) {
+                counter.startRegion(r);
+                for (long pfn = counter.firstPfn(r); pfn < counter.endPfn(r); pfn++) {
+                    counter.page(pfn, job.candidate(pfn), null);
+                }
+                counter.endRegion();
+            }
+            return n[0];
+        }
+        PageReader reader = new PageReader(memory);
+        try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),
+                job.options().threads(), page -> counter.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED,
+                        null))) {
+            for (LoadRegion r : regions) {
+                counter.startRegion(r);
+                for (long pfn = counter.firstPfn(r); pfn < counter.endPfn(r); pfn++) {
+                    if (job.candidate(pfn)) {
+                        try {
+                            p.add(pfn);
+                        } catch (SourceReadException e) {
+                            // Planned as dumped: the writing pass stops at this page and marks the dump incomplete.
+                            counter.page(pfn, true, null);
+                        }
+                    } else {
+                        p.pass(pfn);
+                    }
+                }
+                p.flush();
+                counter.endRegion();
+            }
+        }
+        return n[0];
+    }
+
+    private void writeSegments() throws IOException {
+        builder = new SegmentBuilder(pageSize, new SegmentBuilder.Emitter() {
+            @Override
+            public void data(byte[] b, int off, int len) throws IOException {
+                data.write(b, off, len);
+            }
+
+            @Override
+            public void zeros(long len) throws IOException {
+                for (long done = 0; done < len; ) {
+                    int n = (int) Math.min(ZEROS.length, len - done);
+                    data.write(ZEROS, 0, n);
+                    done += n;
+                }
+            }
+
+            @Override
+            public void segment(long paddr, long vaddr, long filesz, long memsz) throws IOException {
+                addPhdr(paddr, vaddr, filesz, memsz);
+            }
+        });
+        long frames = 0;
+        for (LoadRegion r : regions) {
+            frames += builder.endPfn(r) - builder.firstPfn(r);
+        }
+        stats.pagesTotal(frames);
+        PageReader reader = new PageReader(memory);
+        stats.track(reader, sink::bytesOut);
+        try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),
+                job.options().threads(), page -> {
+                    switch (page.outcome()) {
+                        case STORED -> stats.count(PageClass.KEPT);
+                        case ZERO -> stats.count(PageClass.ZERO);
+                        case FILTERED -> stats.countFiltered();
+                        case PASSED -> {
+                            if (job.state(page.pfn()) == PhysicalMemory.PageState.PRESENT) {
+                                stats.count(job.classify(page.pfn()));
+                            } else {
+                                stats.countAbsent();
+                            }
+                        }
+                    }
+                    builder.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED, page.data());
+                })) {
+            for (LoadRegion r : regions) {
+                builder.startRegion(r);
+                for (long pfn = builder.firstPfn(r); pfn < builder.endPfn(r); pfn++) {
+                    if (job.candidate(pfn)) {
+                        p.add(pfn);
+                    } else {
+                        p.pass(pfn);
+                    }
+                }
+                p.flush();
+                builder.endRegion();
+            }
+        } finally {
+            stats.report();
+        }
+    }
+
+    /** A PT_LOAD whose file data were the last {@code filesz} bytes written; offset 0 when it has none, as makedumpfile. */
+    private void addPhdr(long paddr, long vaddr, long filesz, long memsz) throws IOException {
+        long offset = filesz == 0 ? 0 : data.position() - filesz;
+        ElfHeaders.phdr(phdrs, phdrCount * ElfHeaders.PHDR_SIZE, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
+                filesz, memsz);
+        phdrCount++;
+        if (phdrCount == PHDR_BATCH) {
+            data.flush();
+            flushPhdrs(phdrCount);
+        }
+    }
+
+    /** Writes the first {@code n} buffered PT_LOAD headers (their data is already in the target). */
+    private void flushPhdrs(int n) throws IOException {
+        if (n > 0) {
+            if (phdrIndex + n > loads) {
+                throw new IOException("more PT_LOAD segments than planned (" + loads
+                        + "): the page filter or classifier answered differently on the second pass");
+            }
+            sink.write(phoff + (1 + phdrIndex) * ElfHeaders.PHDR_SIZE, phdrs, 0, n * ElfHeaders.PHDR_SIZE);
+            phdrIndex += n;
+        }
+        phdrCount = 0;
+    }
+
+    /**
+     * After a failure: closes the segment being written with what it got so far and writes the
+     * headers still buffered. A segment whose data did not all reach the target (the target
+     * filled up) keeps its full {@code p_filesz}: with {@code DUMP_ELF_INCOMPLETE} set, readers take
+     * file data missing past the end of the file as lost pages, which is what they are.
+     */
+    private boolean salvage(IOException cause) {
+        try {
+            if (data != null) {
+                if (builder != null) {
+                    builder.endRegion();
+                }
+                if (!(cause instanceof TargetWriteException)) {
+                    data.flush();
+                }
+                flushPhdrs(phdrCount);
+            }
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        return headerWritten;
+    }
+}

@@ -1,0 +1,100 @@
+package io.kdump4j.capture.pipeline;
+
+import io.kdump4j.capture.PageClass;
+import io.kdump4j.capture.ProgressListener;
+import io.kdump4j.capture.SaveSummary;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Counters of one save attempt, updated by the writing thread only; reports progress now and then. */
+public final class SaveStats {
+    private final int dumpLevel;
+    private long pagesTotal;
+    private final ProgressListener listener;
+    private final long started = System.nanoTime();
+    private final long[] byClass = new long[PageClass.values().length];
+    private final long reportEvery;
+    private long pagesDone;
+    private long pagesFiltered;
+    private long pagesNotWritten;
+    private long nextReport;
+    private PageReader reader;
+    private java.util.function.LongSupplier bytesOut = () -> 0;
+
+    public SaveStats(int dumpLevel, long pagesTotal, ProgressListener listener) {
+        this.dumpLevel = dumpLevel;
+        this.pagesTotal = pagesTotal;
+        this.listener = listener;
+        this.reportEvery = Math.max(1024, pagesTotal / 200);
+        if (pagesTotal < 0) {
+            throw new IllegalArgumentException("negative page total");
+        }
+        this.nextReport = reportEvery;
+    }
+
+    public void track(PageReader r, java.util.function.LongSupplier out) {
+        this.reader = r;
+        this.bytesOut = out;
+    }
+
+    public int dumpLevel() {
+        return dumpLevel;
+    }
+
+    public long pagesTotal() {
+        return pagesTotal;
+    }
+
+    /** Corrects the total once a writer knows it better (an ELF dump may describe a frame twice). */
+    public void pagesTotal(long total) {
+        this.pagesTotal = total;
+    }
+
+    /** Counts a frame handled with this class. */
+    public void count(PageClass c) {
+        byClass[c.ordinal()]++;
+        done();
+    }
+
+    public void countFiltered() {
+        pagesFiltered++;
+        done();
+    }
+
+    /** A frame handled that the source does not hold (inside an ELF region, excluded or lost in the source). */
+    public void countAbsent() {
+        done();
+    }
+
+    public void countNotWritten(long n) {
+        pagesNotWritten += n;
+    }
+
+    private void done() {
+        pagesDone++;
+        if (pagesDone >= nextReport) {
+            nextReport += reportEvery;
+            report();
+        }
+    }
+
+    public void report() {
+        listener.progress(new ProgressListener.Progress(dumpLevel, pagesDone, pagesTotal, bytesIn(), bytesOut.getAsLong()));
+    }
+
+    public long bytesIn() {
+        return reader == null ? 0 : reader.bytesIn();
+    }
+
+    public SaveSummary summary() {
+        Map<PageClass, Long> m = new EnumMap<>(PageClass.class);
+        for (PageClass c : PageClass.values()) {
+            if (byClass[c.ordinal()] != 0) {
+                m.put(c, byClass[c.ordinal()]);
+            }
+        }
+        return new SaveSummary(dumpLevel, pagesTotal, m, pagesFiltered, pagesNotWritten, bytesIn(),
+                bytesOut.getAsLong(), Duration.ofNanos(System.nanoTime() - started));
+    }
+}

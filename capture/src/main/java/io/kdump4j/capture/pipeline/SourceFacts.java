@@ -1,0 +1,128 @@
+package io.kdump4j.capture.pipeline;
+
+import io.kdump4j.capture.SaveOptions;
+import io.kdump4j.capture.Utsname;
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.Note;
+import io.kdump4j.format.io.Bytes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the writers need to know about the source beyond its pages: the ELF note blob to copy,
+ * where VMCOREINFO lies inside it, CPUs, {@code phys_base}, timestamp and utsname.
+ *
+ * @param notes the notes serialised as one PT_NOTE payload ({@code Elf64_Nhdr}, name, descriptor,
+ *     each padded to 4 bytes), in source order
+ * @param vmcoreinfoOffset offset of the VMCOREINFO descriptor inside {@code notes}, or -1
+ * @param vmcoreinfoSize its length
+ */
+public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] notes, long vmcoreinfoOffset,
+        long vmcoreinfoSize, int nrCpus, long physBase, Instant timestamp, Utsname utsname, String machine) {
+
+    /**
+     * At most this many cycles per save: the kdump writer keeps one planned count (8 bytes) per
+     * cycle, so 32 MiB; 2^38 frames (1 PiB of 4 KiB pages) at the default cycle.
+     */
+    public static final int MAX_CYCLES = 1 << 22;
+
+    public static SourceFacts of(DumpFile source, SaveOptions options) throws IOException {
+        ByteOrder order = source.byteOrder();
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        long vmOff = -1;
+        long vmSize = 0;
+        int cpus = 0;
+        for (Note n : source.notes()) {
+            byte[] name = n.name().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] head = new byte[12];
+            Bytes.put32(head, 0, order, name.length + 1);
+            Bytes.put32(head, 4, order, n.desc().length);
+            Bytes.put32(head, 8, order, n.type());
+            blob.write(head);
+            blob.write(name);
+            blob.write(new byte[pad4(name.length + 1) - name.length]);
+            if (n.name().equals("VMCOREINFO") && vmOff < 0) {
+                vmOff = blob.size();
+                vmSize = n.desc().length;
+            }
+            if (n.is("CORE", Note.NT_PRSTATUS)) {
+                cpus++;
+            }
+            blob.write(n.desc());
+            blob.write(new byte[pad4(n.desc().length) - n.desc().length]);
+        }
+        long maxPfn = source.memory().maxPfn();
+        if (maxPfn < 0 || maxPfn / options.cyclePfns() >= MAX_CYCLES) {
+            throw new IOException(source.name() + ": the source claims " + maxPfn + " page frames; at "
+                    + options.cyclePfns() + " frames per cycle that is more than the " + MAX_CYCLES
+                    + " cycles a save plans for (a larger cycle raises the limit)");
+        }
+        String vmcoreinfo = source.vmcoreinfo().orElse("");
+        String machine = source.details().machine();
+        if ("i386".equals(machine) || "arm".equals(machine)) {
+            throw new IOException(source.name() + ": saving 32-bit (" + machine + ") dumps is not supported: "
+                    + "only the 64-bit kdump header layout is written");
+        }
+        Instant ts = options.timestamp();
+        if (ts == null) {
+            String crash = value(vmcoreinfo, "CRASHTIME=");
+            ts = crash == null ? Instant.now() : Instant.ofEpochSecond(parseNumber(crash, 0));
+        }
+        Utsname uts = options.utsname();
+        if (uts == null) {
+            uts = KernelUtsname.read(source, vmcoreinfo, machine).orElse(null);
+        }
+        if (uts == null) {
+            String release = value(vmcoreinfo, "OSRELEASE=");
+            uts = new Utsname("Linux", "", release == null ? "" : release, "", machine == null ? "" : machine, "");
+        }
+        return new SourceFacts(order, source.memory().pageSize(), source.memory().maxPfn(), blob.toByteArray(), vmOff,
+                vmSize, cpus, physBase(vmcoreinfo), ts, uts, machine);
+    }
+
+    private static int pad4(int n) {
+        return (n + 3) & ~3;
+    }
+
+    /**
+     * {@code phys_base} as makedumpfile records it in the sub-header: x86_64 exports
+     * {@code NUMBER(phys_base)}, arm64 {@code NUMBER(PHYS_OFFSET)} (makedumpfile's arm64
+     * {@code get_phys_base()} takes it from there); 0 otherwise.
+     */
+    static long physBase(String vmcoreinfo) {
+        String v = value(vmcoreinfo, "NUMBER(phys_base)=");
+        if (v == null) {
+            v = value(vmcoreinfo, "NUMBER(PHYS_OFFSET)=");
+        }
+        return v == null ? 0 : parseNumber(v, 0);
+    }
+
+    static String value(String vmcoreinfo, String key) {
+        for (String line : vmcoreinfo.split("\n")) {
+            if (line.startsWith(key)) {
+                return line.substring(key.length()).trim();
+            }
+        }
+        return null;
+    }
+
+    /** VMCOREINFO numbers are decimal (possibly negative) or 0x-prefixed hex. */
+    static long parseNumber(String s, long fallback) {
+        try {
+            if (s.startsWith("0x") || s.startsWith("0X")) {
+                return Long.parseUnsignedLong(s.substring(2), 16);
+            }
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    public List<String> utsFields() {
+        return utsname.fields();
+    }
+}

@@ -1,0 +1,90 @@
+package io.kdump4j.capture.pipeline;
+
+import io.kdump4j.capture.PageClass;
+import io.kdump4j.capture.SaveOptions;
+import io.kdump4j.capture.output.DumpSink;
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.mem.PhysicalMemory;
+import java.io.IOException;
+
+/**
+ * One attempt at writing a dump at one dump level: the source, what is known of it, the options,
+ * the level, the target and the counters.
+ */
+public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, int level, DumpSink sink,
+        SaveStats stats, java.util.Set<Long> partialPfns) {
+
+    public WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, int level, DumpSink sink, SaveStats stats) {
+        this(source, facts, options, level, sink, stats, partialPages(source));
+    }
+
+    /**
+     * Frames that an ELF source's PT_LOADs cover only in part (e820 ranges need not be page
+     * aligned). Their page start lies outside every segment, so the source calls them absent, yet
+     * they hold saved bytes; makedumpfile keeps such a head or tail ({@code frac_head},
+     * {@code frac_tail} in {@code write_elf_pages_cyclic()}), and so do we, with zeros for the rest
+     * of the page. At most two per PT_LOAD.
+     */
+    static java.util.Set<Long> partialPages(DumpFile source) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        if (source instanceof io.kdump4j.format.elf.ElfDump elf) {
+            long ps = source.memory().pageSize();
+            for (var h : elf.programHeaders()) {
+                if (h.type() != io.kdump4j.format.elf.ElfConstants.PT_LOAD || h.paddr() == -1L || h.filesz() == 0) {
+                    continue;
+                }
+                long end = h.paddr() + h.filesz();
+                if (h.paddr() % ps != 0 && source.memory().state(h.paddr() / ps) == PhysicalMemory.PageState.ABSENT) {
+                    out.add(h.paddr() / ps);
+                }
+                if (end % ps != 0 && source.memory().state(end / ps) == PhysicalMemory.PageState.ABSENT) {
+                    out.add(end / ps);
+                }
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
+    /** What the source holds of a frame, counting partly saved frames as present. */
+    public PhysicalMemory.PageState state(long pfn) {
+        PhysicalMemory.PageState s = memory().state(pfn);
+        return s == PhysicalMemory.PageState.ABSENT && !partialPfns.isEmpty() && partialPfns.contains(pfn)
+                ? PhysicalMemory.PageState.PRESENT : s;
+    }
+
+    public PhysicalMemory memory() {
+        return source.memory();
+    }
+
+    /**
+     * The class of a frame for this level's filtering. A classifier that cannot tell (its own
+     * read of {@code struct page} failed) keeps the page: a dump with a page too many is better
+     * than one missing a page the user needs.
+     */
+    public PageClass classify(long pfn) {
+        try {
+            PageClass c = options.classifier().classify(pfn);
+            return c == null || c == PageClass.ZERO ? PageClass.KEPT : c;
+        } catch (IOException | RuntimeException e) {
+            return PageClass.KEPT;
+        }
+    }
+
+    /** Whether the frame's bytes are in the source and the classifier keeps it at this level. */
+    public boolean candidate(long pfn) {
+        return state(pfn) == PhysicalMemory.PageState.PRESENT && !classify(pfn).excludedAt(level);
+    }
+
+    /** Frames present in the source, partly saved ones included: the progress total. */
+    public static long presentPages(DumpFile source) {
+        PhysicalMemory m = source.memory();
+        java.util.Set<Long> partial = partialPages(source);
+        long n = 0;
+        for (long pfn = 0, max = m.maxPfn(); pfn < max; pfn++) {
+            if (m.state(pfn) == PhysicalMemory.PageState.PRESENT || partial.contains(pfn)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
