@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kdump4j needs on a Debian 12 machine (idempotent; run as root or with sudo):
-# Maven to build, and the real peers the tests compare against (makedumpfile, crash), zstd and
-# xz for the compressed fixtures. JDK 25 (Temurin) is expected beside Debian's Java 17.
+# Maven to build, the real peers the tests compare against (makedumpfile, crash, libkdumpfile),
+# zstd and xz for the compressed fixtures, and what the QEMU kdump cycle needs
+# (scripts/setup-e2e.sh). JDK 25 (Temurin) is expected beside Debian's Java 17.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(maven makedumpfile crash zstd xz-utils python3-libkdumpfile)
@@ -15,6 +16,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The QEMU kdump cycle: qemu, busybox-static, cpio, e2fsprogs, kmod and the current Debian
+# kernel package (apt-get download, into ~/.cache/kdump4j/kernels, never installed).
+"$root/scripts/setup-e2e.sh" >/dev/null
 . "$root/scripts/find-java.sh"
 kdump4j_find_java
 echo "setup: ready (JAVA_HOME=$JAVA_HOME)" >&2
