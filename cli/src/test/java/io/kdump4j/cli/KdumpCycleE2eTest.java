@@ -162,6 +162,9 @@ class KdumpCycleE2eTest {
                 Fixtures.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
                         "--create", "--file", jar.toString(), "-C", p.toString(), "."));
                 jars.add(jar);
+            } else if (p.getFileName().toString().matches("kdump4j-(?!testkit).*\\.jar")) {
+                // In a full reactor build (mvn verify) the other modules come as their packaged jars.
+                jars.add(p);
             } else if (p.getFileName().toString().matches("(xz|aircompressor-v3|picocli)-[0-9.]+\\.jar")) {
                 jars.add(p);
             }
