@@ -5,4 +5,5 @@ module io.kdump4j.kernel {
     exports io.kdump4j.kernel;
     exports io.kdump4j.kernel.arch;
     exports io.kdump4j.kernel.helpers.printk;
+    exports io.kdump4j.kernel.symbols;
 }
