@@ -6,4 +6,6 @@ module io.kdump4j.kernel {
     exports io.kdump4j.kernel.arch;
     exports io.kdump4j.kernel.helpers.printk;
     exports io.kdump4j.kernel.symbols;
+    exports io.kdump4j.kernel.btf;
+    exports io.kdump4j.kernel.types;
 }
