@@ -8,4 +8,6 @@ module io.kdump4j.kernel {
     exports io.kdump4j.kernel.symbols;
     exports io.kdump4j.kernel.btf;
     exports io.kdump4j.kernel.types;
+    exports io.kdump4j.kernel.helpers.percpu;
+    exports io.kdump4j.kernel.helpers.sched;
 }
