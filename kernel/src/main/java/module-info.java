@@ -10,4 +10,5 @@ module io.kdump4j.kernel {
     exports io.kdump4j.kernel.types;
     exports io.kdump4j.kernel.helpers.percpu;
     exports io.kdump4j.kernel.helpers.sched;
+    exports io.kdump4j.kernel.unwind;
 }
