@@ -11,4 +11,8 @@ module io.kdump4j.kernel {
     exports io.kdump4j.kernel.helpers.percpu;
     exports io.kdump4j.kernel.helpers.sched;
     exports io.kdump4j.kernel.unwind;
+    exports io.kdump4j.kernel.helpers.panic;
+    exports io.kdump4j.kernel.helpers.module;
+    exports io.kdump4j.kernel.helpers.mm;
+    exports io.kdump4j.kernel.helpers.time;
 }
