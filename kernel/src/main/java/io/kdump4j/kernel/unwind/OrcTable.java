@@ -38,6 +38,18 @@ final class OrcTable {
             throw new DumpFormatException(k.dump().name(), -1, "the ORC tables do not agree: " + n
                     + " ips at 0x" + Long.toHexString(ipStart) + " but " + (stop - start) + " bytes of entries");
         }
+        return load(k, ipStart, start, n, layout);
+    }
+
+    /**
+     * A table of {@code n} entries: the ip array at {@code ipStart}, the entries at {@code start}
+     * (a module's {@code arch.orc_unwind_ip}, {@code arch.orc_unwind}, {@code arch.num_orcs}).
+     */
+    static OrcTable load(KernelDump k, long ipStart, long start, long n, OrcLayout layout) throws IOException {
+        if (n <= 0 || n > MAX_ENTRIES) {
+            throw new DumpFormatException(k.dump().name(), -1, "an ORC table at 0x" + Long.toHexString(ipStart)
+                    + " claims " + n + " entries, expected 1.." + MAX_ENTRIES);
+        }
         byte[] raw = k.memory().read(ipStart, (int) (n * 4));
         long[] ips = new long[(int) n];
         for (int i = 0; i < n; i++) {

@@ -2,6 +2,9 @@ package io.kdump4j.kernel.unwind;
 
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
+import io.kdump4j.kernel.helpers.module.ModuleInfo;
+import io.kdump4j.kernel.helpers.module.Modules;
+import io.kdump4j.kernel.types.KObject;
 import io.kdump4j.kernel.symbols.KernelSymbols;
 import io.kdump4j.kernel.symbols.SymbolMatch;
 import io.kdump4j.kernel.types.KernelTypes;
@@ -35,14 +38,84 @@ final class OrcUnwinder implements Unwinder {
     /** {@code offsetof(struct pt_regs, ip)}: where REGS_PARTIAL's CFA points. */
     private static final int IRET_FRAME_OFFSET = 16 * 8;
 
+    private final KernelDump dump;
     private final KernelMemory mem;
     private final KernelSymbols symbols;
-    private final OrcTable table;
+    private final OrcTable vmlinux;
+    private final long[][] vmlinuxText;
+    private List<ModuleOrc> modules;
 
-    private OrcUnwinder(KernelMemory mem, KernelSymbols symbols, OrcTable table) {
-        this.mem = mem;
+    /** A module's core text range and its ORC table. */
+    private record ModuleOrc(long start, long end, OrcTable table) {
+    }
+
+    private OrcUnwinder(KernelDump dump, KernelSymbols symbols, OrcTable vmlinux) {
+        this.dump = dump;
+        this.mem = dump.memory();
         this.symbols = symbols;
-        this.table = table;
+        this.vmlinux = vmlinux;
+        this.vmlinuxText = new long[][] {range("_stext", "_etext"), range("_sinittext", "_einittext")};
+    }
+
+    private long[] range(String start, String end) {
+        Optional<io.kdump4j.kernel.symbols.Symbol> a = symbols.lookup(start);
+        Optional<io.kdump4j.kernel.symbols.Symbol> b = symbols.lookup(end);
+        return a.isPresent() && b.isPresent() ? new long[] {a.get().address(), b.get().address()} : null;
+    }
+
+    /**
+     * The ORC table covering {@code ip}, as the kernel's {@code orc_find()} chooses: vmlinux's for
+     * its text and init text, else the module whose core text holds it; null when none does.
+     */
+    OrcTable tableFor(long ip) {
+        boolean known = false;
+        for (long[] r : vmlinuxText) {
+            if (r != null) {
+                known = true;
+                if (ip >= r[0] && ip < r[1]) {
+                    return vmlinux;
+                }
+            }
+        }
+        if (!known && vmlinux.covers(ip)) {
+            return vmlinux;
+        }
+        for (ModuleOrc m : modules()) {
+            if (ip >= m.start() && ip < m.end()) {
+                return m.table();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The modules' ORC tables ({@code struct module.arch}: {@code num_orcs}, {@code orc_unwind_ip},
+     * {@code orc_unwind}), read once; none when the module list is unreadable.
+     */
+    private synchronized List<ModuleOrc> modules() {
+        if (modules == null) {
+            List<ModuleOrc> out = new ArrayList<>();
+            try {
+                KernelTypes types = KernelTypes.of(dump);
+                for (ModuleInfo mi : Modules.of(dump).list()) {
+                    KObject arch = KObject.of(types, "module", mi.address()).member("arch");
+                    if (!arch.has("num_orcs")) {
+                        continue;
+                    }
+                    long n = arch.member("num_orcs").value();
+                    long ips = arch.member("orc_unwind_ip").value();
+                    long entries = arch.member("orc_unwind").value();
+                    if (n > 0 && ips != 0 && entries != 0) {
+                        long end = mi.base() + (mi.textSize() > 0 ? mi.textSize() : mi.size());
+                        out.add(new ModuleOrc(mi.base(), end, OrcTable.load(dump, ips, entries, n, vmlinux.layout)));
+                    }
+                }
+            } catch (IOException e) {
+                // Module frames then end the unwinding with "not kernel text".
+            }
+            modules = out;
+        }
+        return modules;
     }
 
     static OrcUnwinder of(KernelDump k) throws IOException {
@@ -53,7 +126,7 @@ final class OrcUnwinder implements Unwinder {
             } catch (IOException e) {
                 layout = OrcLayout.detect(null, d.release());
             }
-            return new OrcUnwinder(d.memory(), KernelSymbols.of(d), OrcTable.load(d, layout));
+            return new OrcUnwinder(d, KernelSymbols.of(d), OrcTable.load(d, layout));
         });
     }
 
@@ -65,10 +138,15 @@ final class OrcUnwinder implements Unwinder {
         long bp = start.get("bp");
         Registers regs = start;
         boolean exact = !returnAddress;
+        OrcTable table = vmlinux;
         String note = null;
         while (frames.size() < MAX_FRAMES) {
             Optional<SymbolMatch> sym = symbols.lookup(exact ? ip : ip - 1);
-            if (sym.isEmpty() || !table.covers(ip)) {
+            OrcTable found0 = tableFor(exact ? ip : ip - 1);
+            if (found0 != null) {
+                table = found0;
+            }
+            if (sym.isEmpty() || found0 == null) {
                 frames.add(frame(ip, sp, null, frames.isEmpty() ? "not kernel text" : "unwinding stopped: not kernel text", exact));
                 return frames;
             }
@@ -170,7 +248,7 @@ final class OrcUnwinder implements Unwinder {
     }
 
     private boolean undefined(int flags) {
-        return table.layout.type(flags) == OrcLayout.Type.UNDEFINED || (flags & 0xf) == REG_UNDEFINED;
+        return vmlinux.layout.type(flags) == OrcLayout.Type.UNDEFINED || (flags & 0xf) == REG_UNDEFINED;
     }
 
     /** How far up the stack {@link #scanForCaller} looks. */
@@ -205,7 +283,7 @@ final class OrcUnwinder implements Unwinder {
         }
         for (int off = 0; off + 8 <= words.length; off += 8) {
             long ret = io.kdump4j.format.io.Bytes.s64(words, off, java.nio.ByteOrder.LITTLE_ENDIAN);
-            if (!table.covers(ret) || symbols.lookup(ret - 1).isEmpty()) {
+            if (tableFor(ret - 1) == null || symbols.lookup(ret - 1).isEmpty()) {
                 continue;
             }
             try {
