@@ -137,6 +137,20 @@ public final class SymbolTable {
         if (s.name().startsWith("__pfx_") || s.name().startsWith("__cfi_")) {
             r -= 4;
         }
+        if (marker(s.name())) {
+            r -= 3;
+        }
         return r;
+    }
+
+    /**
+     * Linker-script section markers ({@code __sched_text_start}, {@code _stext},
+     * {@code __irqentry_text_end}) share their address with the first function of the section,
+     * which is the better name for a code address.
+     */
+    static boolean marker(String name) {
+        return name.endsWith("_text_start") || name.endsWith("_text_end") || name.equals("_text")
+                || name.equals("_stext") || name.equals("_sinittext") || name.equals("_etext")
+                || (name.startsWith("__") && (name.endsWith("_start") || name.endsWith("_end")));
     }
 }

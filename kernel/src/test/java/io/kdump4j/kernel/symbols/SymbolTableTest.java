@@ -23,6 +23,8 @@ class SymbolTableTest {
         assertEquals("panic+0x5/0xf0", t.lookup(T + 0x115).orElseThrow().format());
         assertEquals("__pfx_panic", t.lookup(T + 0x105).orElseThrow().symbol().name(), "padding before a function is its own symbol");
         assertEquals("_stext", t.lookup(T + 1).orElseThrow().symbol().name(), "aliases: the first by name among equals");
+        SymbolTable sched = SymbolTable.of(List.of(s("__sched_text_start", T, 'T'), s("__switch_to", T, 'T'), s("y", T + 0x80, 'T')));
+        assertEquals("__switch_to", sched.lookup(T + 8).orElseThrow().symbol().name(), "a section marker is not a function");
         assertEquals("runqueues+0x0", t.lookup(0x31c40).orElseThrow().format());
         assertTrue(t.lookup(0x31c41).isEmpty(), "a symbol followed by a gap beyond 16 MiB has no derived size");
         assertTrue(t.lookup(T - 1).isEmpty(), "the gap between per-CPU offsets and text belongs to no symbol");

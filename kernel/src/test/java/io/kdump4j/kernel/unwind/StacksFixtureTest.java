@@ -88,6 +88,25 @@ class StacksFixtureTest {
         }
     }
 
+    /** The user-mode registers at the bottom of the panic stack equal those crash prints. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void userRegistersEqualCrash(FixtureDumps.Case c) throws IOException {
+        assumeTrue(c.golden("crash.txt").isPresent());
+        String crash = Files.readString(c.golden("crash.txt").orElseThrow(), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("(?:RIP|PC): ([0-9a-f]{16}) .*?(?:RSP|SP): ([0-9a-f]{16})").matcher(crash);
+        assumeTrue(m.find(), "crash.txt shows user registers");
+        try (KernelDump k = FixtureDumps.open(c)) {
+            Stacks s = Stacks.of(k);
+            List<Frame> frames = s.cpuStack(s.cpuStates().get(Panics.of(k).cpu()), true);
+            Registers user = frames.get(frames.size() - 1).regs();
+            assertNotNull(user, "the entry frame carries the user registers");
+            boolean x86 = user.has("ip");
+            assertEquals(Long.parseUnsignedLong(m.group(1), 16), user.get(x86 ? "ip" : "pc"));
+            assertEquals(Long.parseUnsignedLong(m.group(2), 16), user.get("sp"));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void panicStackHasTheSysrqChain(FixtureDumps.Case c) throws IOException {
