@@ -64,6 +64,19 @@ class AnalysisCommandsTest {
         assertTrue(bt.out().startsWith("PID: 1        TASK: ffff54ee025aa080  CPU: 0    COMMAND: \"init\""), bt.out());
     }
 
+    /** Without the System.map, what needs data symbols says so (exit 5); the rest still works. */
+    @Test
+    void arm64WithoutSystemMap() throws IOException {
+        String dump = Fixtures.elfCore(ARM64).toString();
+        CliRun ps = CliRun.of("ps", dump);
+        assertEquals(ExitCodes.MISSING_DATA, ps.exitCode(), ps.stderr());
+        assertTrue(ps.stderr().contains("--system-map") && ps.stderr().lines().count() == 1, ps.stderr());
+        CliRun a = CliRun.of("analyze", dump);
+        assertEquals(0, a.exitCode(), a.stderr());
+        assertTrue(a.out().contains("PANIC CLASS: sysrq") && a.out().contains("sysrq_handle_crash"), a.out());
+        assertEquals(0, CliRun.of("bt", dump).exitCode());
+    }
+
     @Test
     void logIsTheMakedumpfileText() throws IOException {
         CliRun r = CliRun.of("log", Fixtures.elfCore(X86_61).toString());

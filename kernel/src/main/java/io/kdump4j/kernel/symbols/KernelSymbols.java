@@ -1,6 +1,5 @@
 package io.kdump4j.kernel.symbols;
 
-import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelDump;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,13 +89,13 @@ public final class KernelSymbols {
         return mods == null ? Optional.empty() : mods.lookup(name);
     }
 
-    /** The address of {@code name}, or a DumpFormatException saying that the symbol is missing. */
+    /** The address of {@code name}, or a SymbolLookupException saying that the symbol is missing. */
     public long address(String name) throws IOException {
         Optional<Symbol> s = lookup(name);
         if (s.isEmpty()) {
-            throw new DumpFormatException(dump.dump().name(), -1, "symbol " + name + " is not in kallsyms"
-                    + (map == null ? " (a kernel without CONFIG_KALLSYMS_ALL has no data symbols: give its System.map)"
-                    : " nor in the System.map"));
+            throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is not in the dump's kallsyms"
+                    + (map == null ? " (a kernel built without CONFIG_KALLSYMS_ALL has no data symbols: "
+                    + "give its System.map with --system-map)" : " nor in the System.map given"));
         }
         return s.get().address();
     }
