@@ -4,6 +4,7 @@ import io.kdump4j.format.Dumps;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.helpers.module.Modules;
 import io.kdump4j.kernel.symbols.KernelSymbols;
+import io.kdump4j.kernel.types.KernelTypes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,12 +24,25 @@ public final class Session implements Closeable {
 
     /** Opens {@code dump}; {@code systemMap} may be null. */
     public static Session open(Path dump, Path systemMap) throws IOException {
+        return open(dump, systemMap, null, null);
+    }
+
+    /**
+     * Opens {@code dump} with optional extra sources: a System.map or a vmlinux (its .symtab) for
+     * symbols that kallsyms lacks, and a BTF file to use instead of the dump's BTF.
+     */
+    public static Session open(Path dump, Path systemMap, Path vmlinux, Path btf) throws IOException {
         KernelDump k = KernelDump.open(Dumps.open(dump));
         try {
             if (systemMap != null) {
                 KernelSymbols.withSystemMap(k, systemMap);
+            } else if (vmlinux != null) {
+                KernelSymbols.withVmlinux(k, vmlinux);
             } else {
                 KernelSymbols.of(k);
+            }
+            if (btf != null) {
+                KernelTypes.withBtfFile(k, btf);
             }
             try {
                 Modules.of(k).loadSymbols();

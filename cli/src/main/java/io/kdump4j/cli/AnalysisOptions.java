@@ -22,8 +22,16 @@ final class AnalysisOptions {
             description = "the kernel's System.map, for data symbols that kallsyms lacks (kernels without CONFIG_KALLSYMS_ALL)")
     Path systemMap;
 
+    @Option(names = "--vmlinux", paramLabel = "FILE",
+            description = "the kernel's vmlinux (its .symtab), instead of a System.map; DWARF is not needed")
+    Path vmlinux;
+
+    @Option(names = "--btf", paramLabel = "FILE",
+            description = "vmlinux BTF from a file (/sys/kernel/btf/vmlinux of the same kernel) instead of the dump's")
+    Path btf;
+
     Session open() throws IOException {
-        return Session.open(dump, systemMap);
+        return Session.open(dump, systemMap, vmlinux, btf);
     }
 
     /** Prints a result as text or JSON. */

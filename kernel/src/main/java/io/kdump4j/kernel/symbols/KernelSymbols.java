@@ -36,8 +36,15 @@ public final class KernelSymbols {
      * before the first {@link #of(KernelDump)}; kallsyms is still used when the dump has it.
      */
     public static KernelSymbols withSystemMap(KernelDump k, Path systemMap) throws IOException {
-        long offset = k.vmcoreinfo().kernelOffset().orElse(0);
-        SymbolTable m = SystemMap.read(systemMap, offset);
+        return withTable(k, SystemMap.read(systemMap, k.vmcoreinfo().kernelOffset().orElse(0)));
+    }
+
+    /** Like {@link #withSystemMap}, with the {@code .symtab} of the kernel's vmlinux. */
+    public static KernelSymbols withVmlinux(KernelDump k, Path vmlinux) throws IOException {
+        return withTable(k, ElfSymtab.read(vmlinux, k.vmcoreinfo().kernelOffset().orElse(0)));
+    }
+
+    private static KernelSymbols withTable(KernelDump k, SymbolTable m) throws IOException {
         return k.service(KernelSymbols.class, d -> {
             SymbolTable ks = Kallsyms.available(d) ? Kallsyms.read(d) : null;
             return new KernelSymbols(d, ks, m);
@@ -53,7 +60,7 @@ public final class KernelSymbols {
         return kernel;
     }
 
-    /** The System.map given by the user, or null. */
+    /** The System.map or vmlinux symbols given by the user, or null. */
     public SymbolTable systemMap() {
         return map;
     }

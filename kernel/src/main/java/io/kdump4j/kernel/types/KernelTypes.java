@@ -33,6 +33,21 @@ public final class KernelTypes {
         return k.service(KernelTypes.class, d -> new KernelTypes(d, BtfLocator.load(d)));
     }
 
+    /**
+     * Installs vmlinux BTF from a file ({@code /sys/kernel/btf/vmlinux} of the same kernel, or
+     * the {@code .BTF} section extracted from its vmlinux) instead of the dump's. Must be called
+     * before the first {@link #of(KernelDump)}.
+     */
+    public static KernelTypes withBtfFile(KernelDump k, java.nio.file.Path file) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        if (size > BtfLocator.MAX_BTF) {
+            throw new io.kdump4j.format.io.DumpFormatException(file.toString(), 0, "a BTF file of " + size
+                    + " bytes is larger than the " + BtfLocator.MAX_BTF + " bytes allowed");
+        }
+        Btf btf = Btf.parse(java.nio.file.Files.readAllBytes(file), file.toString(), 0);
+        return k.service(KernelTypes.class, d -> new KernelTypes(d, btf));
+    }
+
     public KernelDump dump() {
         return dump;
     }

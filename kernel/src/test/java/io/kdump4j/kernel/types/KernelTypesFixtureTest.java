@@ -74,6 +74,26 @@ class KernelTypesFixtureTest {
         }
     }
 
+    /** The BTF saved to a file (as /sys/kernel/btf/vmlinux holds it) loads to the same types. */
+    @org.junit.jupiter.api.Test
+    void btfFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        FixtureDumps.Case c = cases().filter(x -> x.elf() && x.fixture().startsWith("x86_64")).findFirst().orElseThrow();
+        java.nio.file.Path file = tmp.resolve("vmlinux.btf");
+        int count;
+        try (KernelDump k = FixtureDumps.open(c)) {
+            io.kdump4j.kernel.symbols.KernelSymbols s = io.kdump4j.kernel.symbols.KernelSymbols.of(k);
+            long start = s.address("__start_BTF");
+            long stop = s.address("__stop_BTF");
+            java.nio.file.Files.write(file, k.memory().read(start, (int) (stop - start)));
+            count = KernelTypes.of(k).btf().count();
+        }
+        try (KernelDump k = FixtureDumps.open(c)) {
+            KernelTypes t = KernelTypes.withBtfFile(k, file);
+            assertEquals(count, t.btf().count());
+            assertTrue(KernelTypes.of(k) == t);
+        }
+    }
+
     private static String aggregate(KernelTypes types, String name) throws IOException {
         Optional<BtfType> t = named(types, name);
         if (t.isEmpty()) {
