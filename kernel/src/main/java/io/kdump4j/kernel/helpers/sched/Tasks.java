@@ -124,7 +124,10 @@ public final class Tasks {
         int pid = (int) t.member("pid").value();
         int tgid = (int) t.member("tgid").value();
         long parent = t.member("real_parent").value();
-        int ppid = parent == 0 || parent == task ? 0 : (int) KObject.of(types, "task_struct", parent).member("tgid").value();
+        // The idle tasks of secondary CPUs are forked by PID 1 during SMP bring-up; like crash and
+        // /proc, PID 0 is shown without a parent.
+        int ppid = pid == 0 || parent == 0 || parent == task ? 0
+                : (int) KObject.of(types, "task_struct", parent).member("tgid").value();
         String comm = t.member("comm").string();
         char state = state(t);
         int cpu = (int) (t.has("thread_info.cpu") ? t.member("thread_info.cpu").value() : t.member("cpu").value());

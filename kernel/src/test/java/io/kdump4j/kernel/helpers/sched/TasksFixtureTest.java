@@ -54,6 +54,24 @@ class TasksFixtureTest {
         }
     }
 
+    /**
+     * The PID namespace's IDR (an xarray: {@code init_pid_ns.idr.idr_rt}) maps every PID in use
+     * to its {@code struct pid}: its indexes are exactly the tasks' PIDs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void pidIdrHoldsEveryTaskPid(FixtureDumps.Case c) throws IOException {
+        try (KernelDump k = FixtureDumps.open(c)) {
+            io.kdump4j.kernel.types.KernelTypes types = io.kdump4j.kernel.types.KernelTypes.of(k);
+            long ns = io.kdump4j.kernel.symbols.KernelSymbols.of(k).address("init_pid_ns");
+            long xa = ns + types.offset("pid_namespace", "idr.idr_rt");
+            Set<Long> ids = new TreeSet<>(io.kdump4j.kernel.types.XArrays.entries(types, xa).keySet());
+            Set<Long> pids = Tasks.of(k).list().stream().filter(t -> t.pid() > 0).map(t -> (long) t.pid())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(pids, ids);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void taskListEqualsCrashList(FixtureDumps.Case c) throws IOException {
