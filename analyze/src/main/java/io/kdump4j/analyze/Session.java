@@ -39,7 +39,12 @@ public final class Session implements Closeable {
             } else if (vmlinux != null) {
                 KernelSymbols.withVmlinux(k, vmlinux);
             } else {
-                KernelSymbols.of(k);
+                try {
+                    KernelSymbols.of(k);
+                } catch (io.kdump4j.format.io.DumpFormatException e) {
+                    // Damaged kallsyms: each command fails on its own with this error, while
+                    // those that need no symbols (log, the log-based parts of analyze) work.
+                }
             }
             if (btf != null) {
                 KernelTypes.withBtfFile(k, btf);

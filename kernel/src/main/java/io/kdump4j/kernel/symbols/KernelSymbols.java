@@ -26,9 +26,13 @@ public final class KernelSymbols {
         this.map = map;
     }
 
-    /** The dump's symbols from kallsyms (built once per dump). */
+    /**
+     * The dump's symbols from kallsyms (built once per dump). A kernel older than Linux 6.0 does
+     * not name its kallsyms tables in VMCOREINFO: then only VMCOREINFO's own SYMBOL() entries are
+     * known, and {@link #address(String)} says to give a System.map.
+     */
     public static KernelSymbols of(KernelDump k) throws IOException {
-        return k.service(KernelSymbols.class, d -> new KernelSymbols(d, Kallsyms.read(d), null));
+        return k.service(KernelSymbols.class, d -> new KernelSymbols(d, Kallsyms.available(d) ? Kallsyms.read(d) : null, null));
     }
 
     /**
@@ -100,9 +104,13 @@ public final class KernelSymbols {
     public long address(String name) throws IOException {
         Optional<Symbol> s = lookup(name);
         if (s.isEmpty()) {
+            if (kernel == null && map == null) {
+                throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is unknown: VMCOREINFO does "
+                        + "not name the kallsyms tables (kernels before Linux 6.0); give the System.map with --system-map");
+            }
             throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is not in the dump's kallsyms"
                     + (map == null ? " (a kernel built without CONFIG_KALLSYMS_ALL has no data symbols: "
-                    + "give its System.map with --system-map)" : " nor in the System.map given"));
+                    + "give its System.map with --system-map)" : " nor in the symbols given"));
         }
         return s.get().address();
     }

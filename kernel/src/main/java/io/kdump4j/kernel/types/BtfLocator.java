@@ -63,13 +63,15 @@ final class BtfLocator {
     private static long[] scan(KernelMemory mem, long from) throws IOException {
         long start = from & ~3L;
         for (long off = 0; off < SCAN_LIMIT; off += SCAN_CHUNK) {
+            // Each window overlaps the next by a header's length, so a header across the
+            // boundary is still seen whole.
             byte[] b;
             try {
                 b = mem.read(start + off, SCAN_CHUNK + 24);
             } catch (IOException e) {
                 continue;
             }
-            for (int i = 0; i + 24 <= b.length - 24; i += 4) {
+            for (int i = 0; i + 24 <= b.length; i += 4) {
                 if ((b[i] & 0xff) != 0x9f || (b[i + 1] & 0xff) != 0xeb || b[i + 2] != 1 || b[i + 3] != 0) {
                     continue;
                 }

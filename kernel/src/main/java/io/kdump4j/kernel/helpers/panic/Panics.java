@@ -57,10 +57,15 @@ public final class Panics {
                 break;
             }
         }
-        KernelSymbols syms = KernelSymbols.of(k);
         int cpu = -1;
         String source = null;
-        Optional<Symbol> pc = syms.lookup("panic_cpu");
+        Optional<Symbol> pc;
+        try {
+            pc = KernelSymbols.of(k).lookup("panic_cpu");
+        } catch (IOException e) {
+            // Unreadable kallsyms: the log and the notes still tell the CPU.
+            pc = Optional.empty();
+        }
         if (pc.isPresent()) {
             try {
                 int v = (int) k.memory().u32(pc.get().address());
