@@ -3,8 +3,11 @@ package io.kdump4j.kernel.types;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelMemory;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The kernel's intrusive containers: {@code struct list_head} ({@code next}, {@code prev}),
@@ -26,7 +29,7 @@ public final class Lists {
      */
     public static List<Long> listHead(KernelMemory m, long head) throws IOException {
         List<Long> out = new ArrayList<>();
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         long node = m.pointer(head);
         while (node != head) {
             if (node == 0) {
@@ -54,7 +57,7 @@ public final class Lists {
     /** The {@code hlist_node} addresses of the hlist headed at {@code head} ({@code head->first}). */
     public static List<Long> hlist(KernelMemory m, long head) throws IOException {
         List<Long> out = new ArrayList<>();
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         long node = m.pointer(head);
         while (node != 0) {
             if (!seen.add(node) || out.size() >= MAX_NODES) {
@@ -69,7 +72,7 @@ public final class Lists {
     /** The {@code rb_node} addresses of the tree at {@code root} in key order (in-order walk). */
     public static List<Long> rbtree(KernelMemory m, long root) throws IOException {
         List<Long> out = new ArrayList<>();
-        java.util.ArrayDeque<Long> stack = new java.util.ArrayDeque<>();
+        ArrayDeque<Long> stack = new ArrayDeque<>();
         long node = m.pointer(root);
         while (node != 0 || !stack.isEmpty()) {
             while (node != 0) {

@@ -1,8 +1,10 @@
 package io.kdump4j.kernel.types;
 
+import io.kdump4j.format.io.Bytes;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelMemory;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,7 +56,7 @@ public final class XArrays {
         }
         byte[] raw = m.read(node + slotsOff, 8 * slots);
         for (int i = 0; i < slots; i++) {
-            long e = io.kdump4j.format.io.Bytes.s64(raw, 8 * i, java.nio.ByteOrder.LITTLE_ENDIAN);
+            long e = Bytes.s64(raw, 8 * i, ByteOrder.LITTLE_ENDIAN);
             if (e == 0) {
                 continue;
             }

@@ -1,14 +1,16 @@
 package io.kdump4j.kernel.unwind;
 
+import io.kdump4j.format.io.Bytes;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
 import io.kdump4j.kernel.helpers.module.ModuleInfo;
 import io.kdump4j.kernel.helpers.module.Modules;
-import io.kdump4j.kernel.types.KObject;
 import io.kdump4j.kernel.symbols.KernelSymbols;
 import io.kdump4j.kernel.symbols.SymbolMatch;
+import io.kdump4j.kernel.types.KObject;
 import io.kdump4j.kernel.types.KernelTypes;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +210,7 @@ final class OrcUnwinder implements Unwinder {
                         Map<String, Long> m = new LinkedHashMap<>();
                         String[] names = {"ip", "cs", "flags", "sp", "ss"};
                         for (int r = 0; r < names.length; r++) {
-                            m.put(names[r], io.kdump4j.format.io.Bytes.s64(iret, 8 * r, java.nio.ByteOrder.LITTLE_ENDIAN));
+                            m.put(names[r], Bytes.s64(iret, 8 * r, ByteOrder.LITTLE_ENDIAN));
                         }
                         found = new Registers(m);
                         nextIp = found.get("ip");
@@ -282,7 +284,7 @@ final class OrcUnwinder implements Unwinder {
             return 0;
         }
         for (int off = 0; off + 8 <= words.length; off += 8) {
-            long ret = io.kdump4j.format.io.Bytes.s64(words, off, java.nio.ByteOrder.LITTLE_ENDIAN);
+            long ret = Bytes.s64(words, off, ByteOrder.LITTLE_ENDIAN);
             if (tableFor(ret - 1) == null || symbols.lookup(ret - 1).isEmpty()) {
                 continue;
             }

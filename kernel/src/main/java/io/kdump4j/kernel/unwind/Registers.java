@@ -1,5 +1,7 @@
 package io.kdump4j.kernel.unwind;
 
+import io.kdump4j.format.io.Bytes;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +41,7 @@ public record Registers(Map<String, Long> values) {
     public static Registers decode(byte[] b, int off, List<String> names) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            m.put(names.get(i), io.kdump4j.format.io.Bytes.s64(b, off + 8 * i, java.nio.ByteOrder.LITTLE_ENDIAN));
+            m.put(names.get(i), Bytes.s64(b, off + 8 * i, ByteOrder.LITTLE_ENDIAN));
         }
         return new Registers(m);
     }

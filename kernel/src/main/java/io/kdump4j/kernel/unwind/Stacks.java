@@ -1,6 +1,7 @@
 package io.kdump4j.kernel.unwind;
 
 import io.kdump4j.format.Note;
+import io.kdump4j.format.io.Bytes;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
 import io.kdump4j.kernel.arch.Aarch64;
@@ -9,6 +10,7 @@ import io.kdump4j.kernel.symbols.Symbol;
 import io.kdump4j.kernel.types.KObject;
 import io.kdump4j.kernel.types.KernelTypes;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +56,7 @@ public final class Stacks {
             if (!n.is("CORE", Note.NT_PRSTATUS) || n.desc().length < PR_REG + 8 * names.size()) {
                 continue;
             }
-            int pid = io.kdump4j.format.io.Bytes.s32(n.desc(), PR_PID, java.nio.ByteOrder.LITTLE_ENDIAN);
+            int pid = Bytes.s32(n.desc(), PR_PID, ByteOrder.LITTLE_ENDIAN);
             out.add(new CpuState(out.size(), pid, Registers.decode(n.desc(), PR_REG, names)));
         }
         return out;
@@ -97,7 +99,7 @@ public final class Stacks {
         long lo = mk.get().address();
         long hi = lo + mk.get().size();
         for (int off = KEXEC_SCAN - 8; off >= 0; off -= 8) {
-            long v = dump.arch().stripPointer(io.kdump4j.format.io.Bytes.s64(below, off, java.nio.ByteOrder.LITTLE_ENDIAN));
+            long v = dump.arch().stripPointer(Bytes.s64(below, off, ByteOrder.LITTLE_ENDIAN));
             if (v > lo && v < hi) {
                 return Optional.of(Frames.frame(syms, v, sp - KEXEC_SCAN + off, null, "found on the stack", true));
             }
