@@ -4,7 +4,7 @@
 # (matching the dump's kernel) the same is measured for crash 8.0.2 (`sys; bt; quit`) and the
 # ratios are printed; without it, the elapsed time the lab recorded for crash in crash.txt is
 # shown for reference (another machine and more commands, so no ratio is computed from it).
-# Usage: bench/analyze.sh [RUNS]      (default 5 runs)
+# Usage: bench/analyze.sh [RUNS [DUMP...]]      (default 5 runs, every fixture dump)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -20,6 +20,7 @@ for z in "$fx"/*/*/vmcore.elf.zst; do
   dumps+=("$elf")
 done
 for f in "$fx"/*/*/*.kdump "$fx"/*/*/*.flat; do dumps+=("$f"); done
+if [ $# -gt 1 ]; then dumps=("${@:2}"); fi
 
 # prints "median_seconds max_rss_kib" of a command over $runs runs
 measure() {
