@@ -8,7 +8,10 @@ import io.kdump4j.kernel.helpers.panic.PanicInfo;
 import io.kdump4j.kernel.helpers.panic.Panics;
 import io.kdump4j.kernel.helpers.printk.KernelLog;
 import io.kdump4j.kernel.helpers.printk.LogRecord;
+import io.kdump4j.kernel.helpers.sched.TaskInfo;
+import io.kdump4j.kernel.helpers.sched.Tasks;
 import io.kdump4j.kernel.helpers.time.Uptime;
+import io.kdump4j.kernel.unwind.Stacks;
 import io.kdump4j.kernel.unwind.Frame;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,6 +25,8 @@ import java.util.List;
 public final class Analyzer {
     /** At most this many log lines in the excerpt (the first and the last ones are kept). */
     static final int EXCERPT = 80;
+    /** At most this many blocked tasks are reported. */
+    static final int BLOCKED = 16;
 
     private Analyzer() {
     }
@@ -80,10 +85,21 @@ public final class Analyzer {
         if (p.cpu() < 0) {
             notes.add("the panicking CPU is unknown: no panic_cpu symbol and no \"CPU: N PID:\" line after the panic");
         }
+        List<TaskStack> blocked = new ArrayList<>();
+        try {
+            for (TaskInfo t : Tasks.of(k).list()) {
+                if (t.state() == 'D' && blocked.size() < BLOCKED) {
+                    blocked.add(new TaskStack(t.pid(), t.comm(), t.address(), -1, "saved context",
+                            Stacks.of(k).taskStack(t.address())));
+                }
+            }
+        } catch (IOException e) {
+            notes.add("task list unreadable: " + e.getMessage());
+        }
         return new CrashReport(s.path().getFileName().toString(), format, k.release(), k.version(), k.arch().name(),
                 k.buildId().orElse(null), k.crashTime().orElse(-1), uptime, c, p.cpu(), p.pid(), p.comm(), p.task(),
                 culprit, frames, p.taintMask().orElse(-1), modules, excerpt(log, c), Signature.of(c.panicClass(), functions),
-                sigFrames, notes);
+                sigFrames, blocked, notes);
     }
 
     private static CrashReport.Culprit culprit(Classification c, List<Frame> frames) {

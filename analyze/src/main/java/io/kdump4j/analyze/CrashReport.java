@@ -33,13 +33,15 @@ import java.util.Map;
  * @param logExcerpt the log lines that matter, with timestamps
  * @param signature the de-duplication signature
  * @param signatureFrames the frames the signature is made of
+ * @param blockedTasks tasks in uninterruptible sleep (state D) with their stacks, at most
+ *     {@link Analyzer#BLOCKED}: what a hung-task or lockup report needs
  * @param notes what could not be read and why
  */
 public record CrashReport(String dumpFile, String format, String release, String version, String machine,
         String buildId, long crashTime, long uptimeNanos, Classification classification, int cpu, int pid,
         String comm, long task, Culprit culprit, List<Frame> frames, long taintMask, List<String> modules,
-        List<String> logExcerpt, String signature, List<String> signatureFrames, List<String> notes)
-        implements Result {
+        List<String> logExcerpt, String signature, List<String> signatureFrames, List<TaskStack> blockedTasks,
+        List<String> notes) implements Result {
 
     /**
      * The function blamed for the crash.
@@ -92,6 +94,13 @@ public record CrashReport(String dumpFile, String format, String release, String
                     f.note() == null || f.note().equals("exception") ? "" : "  (" + f.note() + ")"));
             if (f.regs() != null) {
                 TaskStack.appendRegs(sb, f.regs());
+            }
+        }
+        if (!blockedTasks.isEmpty()) {
+            sb.append("\nBLOCKED TASKS (state D):\n");
+            for (TaskStack t : blockedTasks) {
+                sb.append(String.format("  PID %d \"%s\": %s%n", t.pid(), t.comm(), String.join(" < ",
+                        t.frames().stream().limit(8).map(f -> f.function() == null ? "?" : f.function()).toList())));
             }
         }
         sb.append("\nLOG (the lines that matter):\n");
@@ -151,6 +160,11 @@ public record CrashReport(String dumpFile, String format, String release, String
         m.put("log", logExcerpt);
         m.put("signature", signature);
         m.put("signature_frames", new ArrayList<>(signatureFrames));
+        List<Object> blocked = new ArrayList<>();
+        for (TaskStack b : blockedTasks) {
+            blocked.add(b.toJson());
+        }
+        m.put("blocked_tasks", blocked);
         m.put("notes", notes);
         return m;
     }

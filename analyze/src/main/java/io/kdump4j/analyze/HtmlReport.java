@@ -63,7 +63,17 @@ public final class HtmlReport {
             }
             sb.append("</li>\n");
         }
-        sb.append("</ol>\n<h2>Kernel log</h2>\n<pre>");
+        sb.append("</ol>\n");
+        if (!r.blockedTasks().isEmpty()) {
+            sb.append("<h2>Blocked tasks (state D)</h2>\n<ul>\n");
+            for (TaskStack t : r.blockedTasks()) {
+                sb.append("<li><code>PID ").append(t.pid()).append(' ').append(esc(t.comm())).append("</code>: ")
+                        .append(esc(String.join(" \u2190 ", t.frames().stream().limit(8)
+                                .map(f -> f.function() == null ? "?" : f.function()).toList()))).append("</li>\n");
+            }
+            sb.append("</ul>\n");
+        }
+        sb.append("<h2>Kernel log</h2>\n<pre>");
         for (String l : r.logExcerpt()) {
             sb.append(esc(l)).append('\n');
         }
