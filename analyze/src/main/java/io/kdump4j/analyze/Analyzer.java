@@ -16,6 +16,8 @@ import io.kdump4j.kernel.unwind.Frame;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@code analyze} report. Every part is read independently: a part that the dump
@@ -27,6 +29,8 @@ public final class Analyzer {
     static final int EXCERPT = 80;
     /** At most this many blocked tasks are reported. */
     static final int BLOCKED = 16;
+    /** khungtaskd's report (kernel/hung_task.c). */
+    private static final Pattern HUNG = Pattern.compile("^INFO: task .*:(\\d+) blocked for more than");
 
     private Analyzer() {
     }
@@ -58,7 +62,21 @@ public final class Analyzer {
         for (Frame f : frames) {
             functions.add(f.function());
         }
+        List<TaskStack> blocked = blockedTasks(k, notes);
         CrashReport.Culprit culprit = culprit(c, frames);
+        TaskStack hung = c.panicClass() == PanicClass.HUNG_TASK ? hungTask(c, blocked) : null;
+        if (hung != null) {
+            // The panicking task is khungtaskd; what matters is what the blocked task waits in.
+            List<Frame> waiting = Signature.afterScheduler(hung.frames());
+            if (!waiting.isEmpty()) {
+                Frame f = waiting.get(0);
+                culprit = new CrashReport.Culprit(f.function(), f.offset(), f.module(), "blocked task " + hung.pid());
+                functions = new ArrayList<>();
+                for (Frame w : waiting) {
+                    functions.add(w.function());
+                }
+            }
+        }
         List<String> modules = null;
         try {
             modules = new ArrayList<>();
@@ -85,6 +103,14 @@ public final class Analyzer {
         if (p.cpu() < 0) {
             notes.add("the panicking CPU is unknown: no panic_cpu symbol and no \"CPU: N PID:\" line after the panic");
         }
+        return new CrashReport(s.path().getFileName().toString(), format, k.release(), k.version(), k.arch().name(),
+                k.buildId().orElse(null), k.crashTime().orElse(-1), uptime, c, p.cpu(), p.pid(), p.comm(), p.task(),
+                culprit, frames, p.taintMask().orElse(-1), modules, excerpt(log, c), Signature.of(c.panicClass(), functions),
+                sigFrames, blocked, notes);
+    }
+
+    /** Tasks in state D with their stacks (at most {@link #BLOCKED}). */
+    private static List<TaskStack> blockedTasks(KernelDump k, List<String> notes) {
         List<TaskStack> blocked = new ArrayList<>();
         try {
             for (TaskInfo t : Tasks.of(k).list()) {
@@ -96,10 +122,21 @@ public final class Analyzer {
         } catch (IOException e) {
             notes.add("task list unreadable: " + e.getMessage());
         }
-        return new CrashReport(s.path().getFileName().toString(), format, k.release(), k.version(), k.arch().name(),
-                k.buildId().orElse(null), k.crashTime().orElse(-1), uptime, c, p.cpu(), p.pid(), p.comm(), p.task(),
-                culprit, frames, p.taintMask().orElse(-1), modules, excerpt(log, c), Signature.of(c.panicClass(), functions),
-                sigFrames, blocked, notes);
+        return blocked;
+    }
+
+    /** The blocked task that khungtaskd reported ("INFO: task COMM:PID blocked for more than"). */
+    private static TaskStack hungTask(Classification c, List<TaskStack> blocked) {
+        Matcher m = HUNG.matcher(c.evidence() == null ? "" : c.evidence());
+        if (m.find()) {
+            int pid = Integer.parseInt(m.group(1));
+            for (TaskStack t : blocked) {
+                if (t.pid() == pid) {
+                    return t;
+                }
+            }
+        }
+        return blocked.isEmpty() ? null : blocked.get(0);
     }
 
     private static CrashReport.Culprit culprit(Classification c, List<Frame> frames) {

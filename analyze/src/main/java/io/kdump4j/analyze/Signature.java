@@ -1,5 +1,6 @@
 package io.kdump4j.analyze;
 
+import io.kdump4j.kernel.unwind.Frame;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +32,23 @@ public final class Signature {
             "el1_dbg", "arm64_notify_die", "crash_setup_regs", "crash_save_cpu", "__crash_shutdown_handler",
             "nmi_handle", "default_do_nmi", "exc_nmi", "end_repeat_nmi", "crash_nmi_callback");
 
+    /** The scheduler's own frames on top of every sleeping task's stack. */
+    private static final Set<String> SCHEDULER = Set.of("__schedule", "schedule", "schedule_timeout",
+            "schedule_preempt_disabled", "io_schedule", "io_schedule_timeout", "schedule_hrtimeout_range_clock",
+            "schedule_hrtimeout_range", "__switch_to", "__switch_to_asm", "preempt_schedule_common",
+            "preempt_schedule", "cpu_switch_to");
+
     private Signature() {
+    }
+
+    /** A sleeping task's frames without the scheduler's frames on top. */
+    public static List<Frame> afterScheduler(List<Frame> frames) {
+        int i = 0;
+        while (i < frames.size() && (frames.get(i).function() == null
+                || SCHEDULER.contains(normalize(frames.get(i).function())))) {
+            i++;
+        }
+        return frames.subList(i, frames.size());
     }
 
     /** A function name without the compiler's clone suffixes. */
