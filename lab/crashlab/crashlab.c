@@ -3,7 +3,11 @@
  * QEMU can save its memory. The mode is the kernel argument crashlab=MODE:
  *   oom   vm.panic_on_oom=1, then touch memory until the OOM killer panics the kernel;
  *   hung  kernel.hung_task_panic=1, then a writer blocks uninterruptibly on a frozen ext4
- *         (loop device) until khungtaskd panics the kernel.
+ *         (loop device) until khungtaskd panics the kernel;
+ *   null, bug, warn, gpf, softlockup
+ *         load the lab's test module (module/crashlab_mod.c) with that mode, after
+ *         kernel.panic_on_oops=1, kernel.panic_on_warn=1, kernel.softlockup_panic=1 and
+ *         kernel.watchdog_thresh=1.
  * Every module it needs is in the initramfs root (insmod order = dependency order).
  */
 #include <fcntl.h>
@@ -31,6 +35,19 @@ static void insmod(const char *name) {
     int fd = open(path, O_RDONLY);
     if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) perror(path);
     if (fd >= 0) close(fd);
+}
+
+static void module_mode(const char *mode) {
+    put("/proc/sys/kernel/panic_on_oops", "1");
+    put("/proc/sys/kernel/panic_on_warn", "1");
+    put("/proc/sys/kernel/softlockup_panic", "1");
+    put("/proc/sys/kernel/watchdog_thresh", "1");
+    char params[64];
+    snprintf(params, sizeof params, "mode=%s", mode);
+    printf("crashlab: loading crashlab_mod %s\n", params);
+    fflush(stdout);
+    int fd = open("/crashlab_mod.ko", O_RDONLY);
+    if (fd < 0 || syscall(SYS_finit_module, fd, params, 0) != 0) perror("crashlab: crashlab_mod");
 }
 
 static void oom(void) {
@@ -79,6 +96,12 @@ int main(void) {
     if (c >= 0) { read(c, cmdline, sizeof cmdline - 1); close(c); }
     if (strstr(cmdline, "crashlab=oom")) oom();
     if (strstr(cmdline, "crashlab=hung")) hung();
+    const char *modes[] = {"null", "bug", "warn", "gpf", "softlockup"};
+    for (unsigned i = 0; i < sizeof modes / sizeof *modes; i++) {
+        char arg[32];
+        snprintf(arg, sizeof arg, "crashlab=%s ", modes[i]);
+        if (strstr(cmdline, arg)) module_mode(modes[i]);
+    }
     printf("crashlab: unknown mode in \"%s\"\n", cmdline);
     for (;;) pause();
 }

@@ -4,11 +4,14 @@
 # with an initramfs whose /init (crashlab.c) makes it panic in the chosen way; on "Kernel panic"
 # on the serial console, saves guest memory as an ELF core through QMP dump-guest-memory (the
 # vmcoreinfo device adds the VMCOREINFO note) and quits.
-# Usage: lab/crashlab/crashlab.sh oom|hung [OUT_DIR]   (default ~/.cache/kdump4j/crashlab/MODE)
-# Needs: qemu-system-x86_64, gcc (static glibc), cpio, mkfs.ext4, python3, and the kernel
-# package unpacked in ~/.cache/kdump4j/kernels/6.1.0-56-amd64 (vmlinuz and root/lib/modules).
+# Usage: lab/crashlab/crashlab.sh MODE [OUT_DIR]   (default ~/.cache/kdump4j/crashlab/MODE)
+#   MODE: oom | hung (no module needed) | null | bug | warn | gpf | softlockup (the lab's test
+#   module, module/crashlab_mod.c, built against linux-headers-6.1.0-56-amd64)
+# Needs: qemu-system-x86_64, gcc (static glibc), cpio, mkfs.ext4, python3, the kernel package
+# unpacked in ~/.cache/kdump4j/kernels/6.1.0-56-amd64 (vmlinuz and root/lib/modules), and for
+# the module modes the package linux-headers-6.1.0-56-amd64.
 set -euo pipefail
-mode=${1:?usage: crashlab.sh oom|hung [OUT_DIR]}
+mode=${1:?usage: crashlab.sh oom|hung|null|bug|warn|gpf|softlockup [OUT_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}
 kernel=$cache/kernels/6.1.0-56-amd64
@@ -21,6 +24,15 @@ gcc -static -O1 -o "$work/root/init" "$here/crashlab.c"
 for m in drivers/firmware/qemu_fw_cfg drivers/block/loop lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4; do
   cp "$mods/$m.ko" "$work/root/"
 done
+case $mode in
+  null|bug|warn|gpf|softlockup)
+    mkdir -p "$work/mod"
+    cp "$here/module/crashlab_mod.c" "$here/module/Kbuild" "$work/mod/"
+    make -s -C /usr/src/linux-headers-6.1.0-56-amd64 M="$work/mod" modules >&2
+    cp "$work/mod/crashlab_mod.ko" "$work/root/" ;;
+  oom|hung) ;;
+  *) echo "crashlab: unknown mode $mode" >&2; exit 2 ;;
+esac
 if [ "$mode" = hung ]; then
   truncate -s 8M "$work/root/ext4.img"
   mkfs.ext4 -q -F "$work/root/ext4.img"
@@ -29,7 +41,7 @@ fi
 
 rm -f "$out/vmcore.elf"
 qemu-system-x86_64 -m 512 -smp 2 -kernel "$kernel/vmlinuz" -initrd "$work/initrd.cpio" \
-  -append "console=ttyS0 panic=0 crashlab=$mode" -display none -serial file:"$out/console.log" \
+  -append "console=ttyS0 panic=0 crashlab=$mode " -display none -serial file:"$out/console.log" \
   -no-reboot -device vmcoreinfo -qmp unix:"$work/qmp.sock",server,nowait &
 qemu=$!
 for _ in $(seq 1 900); do

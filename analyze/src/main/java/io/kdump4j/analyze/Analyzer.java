@@ -59,7 +59,7 @@ public final class Analyzer {
             notes.add("no call trace: " + e.getMessage());
         }
         List<String> functions = new ArrayList<>();
-        for (Frame f : frames) {
+        for (Frame f : frames.subList(Signature.meaningfulStart(frames), frames.size())) {
             functions.add(f.function());
         }
         List<TaskStack> blocked = blockedTasks(k, notes);
@@ -139,16 +139,17 @@ public final class Analyzer {
         return blocked.isEmpty() ? null : blocked.get(0);
     }
 
+    /**
+     * The faulting function: the log's RIP/pc/WARNING location unless it is a busy-wait helper;
+     * else the first frame of the interrupted context (or after panic()) that is not crash
+     * machinery.
+     */
     private static CrashReport.Culprit culprit(Classification c, List<Frame> frames) {
-        if (c.location() != null) {
+        if (c.location() != null && !Signature.machinery(c.location().function())) {
             Classification.LogLocation l = c.location();
             return new CrashReport.Culprit(l.function(), l.offset(), l.module(), "log");
         }
-        List<String> names = new ArrayList<>();
-        for (Frame f : frames) {
-            names.add(f.function());
-        }
-        for (Frame f : frames.subList(Signature.start(names), frames.size())) {
+        for (Frame f : frames.subList(Signature.meaningfulStart(frames), frames.size())) {
             if (!Signature.machinery(f.function())) {
                 return new CrashReport.Culprit(f.function(), f.offset(), f.module(), "stack");
             }

@@ -30,7 +30,10 @@ public final class Signature {
             "die_kernel_fault", "__do_kernel_fault", "do_page_fault", "do_translation_fault", "do_mem_abort",
             "el1_abort", "el1h_64_sync_handler", "el1h_64_sync", "bug_handler", "brk_handler", "do_debug_exception",
             "el1_dbg", "arm64_notify_die", "crash_setup_regs", "crash_save_cpu", "__crash_shutdown_handler",
-            "nmi_handle", "default_do_nmi", "exc_nmi", "end_repeat_nmi", "crash_nmi_callback");
+            "nmi_handle", "default_do_nmi", "exc_nmi", "end_repeat_nmi", "crash_nmi_callback",
+            // Busy-wait helpers: where a spinning CPU happens to be, never why it spins.
+            "delay_tsc", "delay_loop", "__delay", "__const_udelay", "__udelay", "__ndelay", "udelay", "mdelay",
+            "cpu_relax");
 
     /** The scheduler's own frames on top of every sleeping task's stack. */
     private static final Set<String> SCHEDULER = Set.of("__schedule", "schedule", "schedule_timeout",
@@ -76,6 +79,26 @@ public final class Signature {
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the frames that explain a crash begin: after panic(), and if an exception or
+     * interrupt frame follows (an Oops' faulting instruction, a watchdog interrupt over a
+     * spinning CPU), at the interrupted context, because what ran between (the fault handler,
+     * the timer interrupt) is the same for every crash of the kind.
+     */
+    public static int meaningfulStart(List<Frame> frames) {
+        List<String> names = new ArrayList<>(frames.size());
+        for (Frame f : frames) {
+            names.add(f.function());
+        }
+        int from = start(names);
+        for (int i = from; i < frames.size(); i++) {
+            if ("exception".equals(frames.get(i).note())) {
+                return i;
+            }
+        }
+        return from;
     }
 
     /** The normalized meaningful frames (at most {@link #FRAMES}). */

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real panics other than sysrq, made by lab/crashlab/crashlab.sh (QEMU, the Debian 6.1 kernel,
- * dump-guest-memory): an OOM panic (vm.panic_on_oom) and a hung-task panic (a writer blocked on
- * a frozen ext4). The dumps are large and made on demand into the cache; without them the tests
- * are skipped (run {@code lab/crashlab/crashlab.sh oom} and {@code ... hung}).
+ * dump-guest-memory): an OOM panic (vm.panic_on_oom), a hung-task panic (a writer blocked on a
+ * frozen ext4), and the lab module's NULL dereference, BUG(), WARN() with panic_on_warn,
+ * general protection fault and soft lockup. The dumps are large and made on demand into the
+ * cache; without them the tests are skipped (run {@code lab/crashlab/crashlab.sh MODE}).
  */
 class CrashlabTest {
 
@@ -47,6 +48,33 @@ class CrashlabTest {
                 "exc_page_fault", "asm_exc_page_fault")), f.toString());
         assertTrue(r.frames().get(r.frames().size() - 1).regs() != null, "the user-mode page fault's pt_regs");
         assertEquals(List.of("qemu_fw_cfg"), r.modules());
+    }
+
+    /** The lab module's crashes: class, evidence, culprit in the module, taint, signature. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "null, null-pointer-dereference, crashlab_null_deref, log, Kernel panic - not syncing: Fatal exception",
+        "bug, bug, crashlab_bug, log, Kernel panic - not syncing: Fatal exception",
+        "warn, warning, crashlab_warn, log, Kernel panic - not syncing: kernel: panic_on_warn set ...",
+        "gpf, general-protection-fault, crashlab_gpf, log, Kernel panic - not syncing: Fatal exception",
+        "softlockup, soft-lockup, crashlab_spin, stack, Kernel panic - not syncing: softlockup: hung tasks"})
+    void moduleCrashes(String mode, String cls, String culprit, String source, String message) throws IOException {
+        CrashReport r = analyze(dump(mode));
+        assertEquals(cls, r.panicClass());
+        assertEquals(message, r.classification().panicMessage());
+        assertEquals(culprit, r.culprit().function());
+        assertEquals("crashlab_mod", r.culprit().module());
+        assertEquals(source, r.culprit().source());
+        assertEquals(1, r.pid());
+        assertEquals(List.of(culprit, "crashlab_init", "do_one_initcall", "do_init_module"), r.signatureFrames());
+        // O (out-of-tree) and E (unsigned) for the lab module; D after an Oops; L after a soft lockup.
+        String letters = io.kdump4j.kernel.helpers.panic.Taint.letters(r.taintMask());
+        assertTrue(letters.contains("O") && letters.contains("E"), letters);
+        assertEquals(mode.equals("null") || mode.equals("bug") || mode.equals("gpf"), letters.contains("D"), letters);
+        assertEquals(mode.equals("softlockup"), letters.contains("L"), letters);
+        // The stack goes on below the module's init function into the kernel (module init text ORC).
+        List<String> f = r.frames().stream().map(x -> x.function()).toList();
+        assertTrue(f.containsAll(List.of(culprit, "crashlab_init", "do_one_initcall", "do_syscall_64")), f.toString());
     }
 
     @Test

@@ -47,8 +47,14 @@ final class OrcUnwinder implements Unwinder {
     private final long[][] vmlinuxText;
     private List<ModuleOrc> modules;
 
-    /** A module's core text range and its ORC table. */
-    private record ModuleOrc(long start, long end, OrcTable table) {
+    /**
+     * A module's text ranges (core, and init while it loads) and its ORC table, which covers
+     * both.
+     */
+    private record ModuleOrc(long start, long end, long initStart, long initEnd, OrcTable table) {
+        boolean contains(long ip) {
+            return (ip >= start && ip < end) || (ip >= initStart && ip < initEnd);
+        }
     }
 
     private OrcUnwinder(KernelDump dump, KernelSymbols symbols, OrcTable vmlinux) {
@@ -83,7 +89,7 @@ final class OrcUnwinder implements Unwinder {
             return vmlinux;
         }
         for (ModuleOrc m : modules()) {
-            if (ip >= m.start() && ip < m.end()) {
+            if (m.contains(ip)) {
                 return m.table();
             }
         }
@@ -109,7 +115,8 @@ final class OrcUnwinder implements Unwinder {
                     long entries = arch.member("orc_unwind").value();
                     if (n > 0 && ips != 0 && entries != 0) {
                         long end = mi.base() + (mi.textSize() > 0 ? mi.textSize() : mi.size());
-                        out.add(new ModuleOrc(mi.base(), end, OrcTable.load(dump, ips, entries, n, vmlinux.layout)));
+                        out.add(new ModuleOrc(mi.base(), end, mi.initTextBase(), mi.initTextBase() + mi.initTextSize(),
+                                OrcTable.load(dump, ips, entries, n, vmlinux.layout)));
                     }
                 }
             } catch (IOException e) {

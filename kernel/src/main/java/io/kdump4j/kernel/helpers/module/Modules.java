@@ -60,10 +60,17 @@ public final class Modules {
         long base;
         long size;
         long text;
+        long initBase = 0;
+        long initText = 0;
         if (o.has("mem")) {
             KObject mem = o.member("mem");
             base = mem.index(0).member("base").value();
             text = mem.index(0).member("size").value();
+            // MOD_INIT_TEXT follows the four core regions.
+            if (mem.length() > 4) {
+                initBase = mem.index(4).member("base").value();
+                initText = mem.index(4).member("size").value();
+            }
             size = 0;
             // MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT are the core regions.
             for (int i = 0; i < 4 && i < mem.length(); i++) {
@@ -74,6 +81,10 @@ public final class Modules {
             base = core.member("base").value();
             size = core.member("size").value();
             text = core.member("text_size").value();
+            if (o.has("init_layout")) {
+                initBase = o.member("init_layout.base").value();
+                initText = o.member("init_layout.text_size").value();
+            }
         }
         long taints = o.has("taints") ? o.member("taints").value() : 0;
         int st = (int) o.member("state").value();
@@ -85,7 +96,7 @@ public final class Modules {
                 nsyms = (int) Math.min(KObject.of(types, "mod_kallsyms", ks).member("num_symtab").value(), MAX_MODULE_SYMBOLS);
             }
         }
-        return new ModuleInfo(mod, name, base, size, text, taints, state, nsyms);
+        return new ModuleInfo(mod, name, base, size, text, taints, state, nsyms, initBase, initBase == 0 ? 0 : initText);
     }
 
     /** The modules' own symbol tables, joined; also installed into {@link KernelSymbols}. */
