@@ -66,8 +66,9 @@ record OrcLayout(int typeShift, int typeBits, int signalBit, int endBit) {
         return type == Type.REGS || type == Type.REGS_PARTIAL;
     }
 
+    /** The layout from BTF ({@code types} may be null when the dump has no BTF), else by release. */
     static OrcLayout detect(KernelTypes types, String release) {
-        Optional<BtfType> t = types.struct("orc_entry");
+        Optional<BtfType> t = types == null ? Optional.empty() : types.struct("orc_entry");
         if (t.isPresent() && t.get().kind() == BtfKind.STRUCT) {
             int typeShift = -1;
             int typeBits = 0;

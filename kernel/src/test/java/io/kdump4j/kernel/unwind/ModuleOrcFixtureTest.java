@@ -26,6 +26,16 @@ class ModuleOrcFixtureTest {
         return FixtureDumps.all().stream().filter(c -> c.fixture().startsWith("x86_64"));
     }
 
+    /** BTF's struct orc_entry gives the layout the kernel's release implies (6.1: type:2 end:1; 6.12: type:3 signal:1). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void orcLayoutFromBtf(FixtureDumps.Case c) throws IOException {
+        try (KernelDump k = FixtureDumps.open(c)) {
+            OrcLayout fromBtf = OrcLayout.detect(io.kdump4j.kernel.types.KernelTypes.of(k), null);
+            org.junit.jupiter.api.Assertions.assertEquals(OrcLayout.detect(null, k.release()), fromBtf);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void functionEntriesOfModulesAreCallFrames(FixtureDumps.Case c) throws IOException {
