@@ -59,15 +59,14 @@ public final class KObject {
         if (t.kind() != BtfKind.STRUCT && t.kind() != BtfKind.UNION) {
             throw new TypeLookupException("member " + path + " of " + t + ": not a struct or union");
         }
-        Field f = types.field(t.name(), path).orElseThrow(() -> types.missing("member " + path + " of " + t));
+        Field f = types.field(t, path).orElseThrow(() -> types.missing("member " + path + " of " + t));
         return new KObject(types, address + f.offset(), f.type(), f.bitSize() > 0 ? f : null);
     }
 
     /** Whether the member path exists in this object's struct. */
     public boolean has(String path) throws TypeLookupException {
         BtfType t = type();
-        return (t.kind() == BtfKind.STRUCT || t.kind() == BtfKind.UNION) && !t.name().isEmpty()
-                && types.field(t.name(), path).isPresent();
+        return (t.kind() == BtfKind.STRUCT || t.kind() == BtfKind.UNION) && types.field(t, path).isPresent();
     }
 
     /**

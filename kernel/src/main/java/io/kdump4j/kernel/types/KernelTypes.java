@@ -97,12 +97,19 @@ public final class KernelTypes {
     }
 
     /** A member by path ({@code "se.sum_exec_runtime"}), or empty when the kernel lacks it. */
-    public synchronized Optional<Field> field(String struct, String path) throws TypeLookupException {
-        String key = struct + "." + path;
+    public Optional<Field> field(String struct, String path) throws TypeLookupException {
+        return field(struct(struct).orElseThrow(() -> missing("struct " + struct)), path);
+    }
+
+    /**
+     * A member of a struct or union type by path; works for anonymous ones too (such as
+     * {@code atomic64_t}, a typedef of an unnamed struct), which are cached by type id.
+     */
+    public synchronized Optional<Field> field(BtfType struct, String path) throws TypeLookupException {
+        String key = struct.id() + "." + path;
         Optional<Field> f = fields.get(key);
         if (f == null) {
-            BtfType t = struct(struct).orElseThrow(() -> missing("struct " + struct));
-            f = walk(t, path.split("\\."));
+            f = walk(struct, path.split("\\."));
             fields.put(key, f);
         }
         return f;

@@ -71,6 +71,12 @@ class KernelTypesFixtureTest {
             assertTrue(compared >= 40, compared + " VMCOREINFO layouts compared");
             assertTrue(types.has("task_struct", "comm"));
             assertTrue(types.has("task_struct", "__state"), "__state since Linux 5.14");
+            // atomic_long_t is a typedef of an unnamed struct: members of anonymous types resolve too.
+            BtfType atomic = types.resolve(types.btf().first(BtfKind.TYPEDEF, "atomic_long_t").orElseThrow().id());
+            assertTrue(atomic.name().isEmpty());
+            assertEquals(0, types.field(atomic, "counter").orElseThrow().offset());
+            // mm_struct keeps its fields in an unnamed struct (randomizable layout): found through it.
+            assertTrue(types.has("mm_struct", "total_vm"));
         }
     }
 

@@ -13,7 +13,8 @@ package io.kdump4j.kernel.helpers.sched;
  * @param onCpu whether it is the current task of its CPU's runqueue at the crash
  * @param kernelThread whether it has no {@code mm} (a kernel thread)
  * @param rssPages resident pages (file + anon + shmem counters of its mm), -1 when unknown
+ * @param vszPages the virtual size of its mm ({@code total_vm}), 0 for kernel threads
  */
 public record TaskInfo(long address, int pid, int tgid, int ppid, String comm, char state, int cpu,
-        boolean onCpu, boolean kernelThread, long rssPages) {
+        boolean onCpu, boolean kernelThread, long rssPages, long vszPages) {
 }

@@ -132,7 +132,8 @@ public final class Tasks {
         char state = state(t);
         int cpu = (int) (t.has("thread_info.cpu") ? t.member("thread_info.cpu").value() : t.member("cpu").value());
         long mm = t.member("mm").value();
-        return new TaskInfo(task, pid, tgid, ppid, comm, state, cpu, onCpu, mm == 0, mm == 0 ? 0 : rss(mm));
+        long vsz = mm == 0 ? 0 : KObject.of(types, "mm_struct", mm).member("total_vm").value();
+        return new TaskInfo(task, pid, tgid, ppid, comm, state, cpu, onCpu, mm == 0, mm == 0 ? 0 : rss(mm), vsz);
     }
 
     /**
@@ -158,6 +159,8 @@ public final class Tasks {
      * {@code atomic_long_t rss_stat.count[]} until Linux 6.2 made them {@code struct percpu_counter
      * rss_stat[]} (commit f1a7941243c1 "mm: convert mm's rss stats into percpu_counter"); the
      * shared count of the latter leaves out what per-CPU deltas hold (at most a batch per CPU).
+     * Before 6.2 each thread also kept up to 64 pending events per counter in task->rss_stat
+     * (SPLIT_RSS_COUNTING), folded into the mm lazily; like /proc, only the mm's are counted.
      */
     private long rss(long mm) throws IOException {
         try {

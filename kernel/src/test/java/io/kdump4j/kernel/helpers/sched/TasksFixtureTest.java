@@ -54,6 +54,27 @@ class TasksFixtureTest {
         }
     }
 
+    /** crash's ps lines (it lists only the running tasks on 6.1): the VSZ column in KiB. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void vszEqualsCrash(FixtureDumps.Case c) throws IOException {
+        assumeTrue(c.golden("crash.txt").isPresent());
+        String crash = Files.readString(c.golden("crash.txt").orElseThrow(), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("(?m)^>? +(\\d+) +\\d+ +\\d+ +([0-9a-f]{16}) +[A-Z]{2} +[0-9.]+ +(\\d+) +\\d+ ").matcher(crash);
+        int compared = 0;
+        try (KernelDump k = FixtureDumps.open(c)) {
+            Map<Long, TaskInfo> byAddr = Tasks.of(k).list().stream()
+                    .collect(Collectors.toMap(TaskInfo::address, t -> t, (a, b) -> a));
+            while (m.find()) {
+                TaskInfo t = byAddr.get(Long.parseUnsignedLong(m.group(2), 16));
+                assertEquals(Integer.parseInt(m.group(1)), t.pid());
+                assertEquals(Long.parseLong(m.group(3)), t.vszPages() * k.pageSize() / 1024, t.toString());
+                compared++;
+            }
+        }
+        assertTrue(compared >= 3, compared + " ps lines");
+    }
+
     /**
      * The PID namespace's IDR (an xarray: {@code init_pid_ns.idr.idr_rt}) maps every PID in use
      * to its {@code struct pid}: its indexes are exactly the tasks' PIDs.
