@@ -7,28 +7,33 @@
 # Usage: lab/crashlab/crashlab.sh MODE [OUT_DIR]   (default ~/.cache/kdump4j/crashlab/MODE)
 #   MODE: oom | hung (no module needed) | null | bug | warn | gpf | softlockup (the lab's test
 #   module, module/crashlab_mod.c, built against linux-headers-6.1.0-56-amd64)
-# Needs: qemu-system-x86_64, gcc (static glibc), cpio, mkfs.ext4, python3, the kernel package
-# unpacked in ~/.cache/kdump4j/kernels/6.1.0-56-amd64 (vmlinuz and root/lib/modules), and for
-# the module modes the package linux-headers-6.1.0-56-amd64.
+# Needs: qemu-system-x86_64, gcc (static glibc), cpio, mkfs.ext4, xz, python3, the kernel
+# package unpacked in ~/.cache/kdump4j/kernels/RELEASE (vmlinuz and root/lib/modules), and for
+# the module modes the package linux-headers-RELEASE. RELEASE is $KRELEASE, default
+# 6.1.0-56-amd64; $KERNEL_DIR overrides the unpacked kernel's directory.
 set -euo pipefail
 mode=${1:?usage: crashlab.sh oom|hung|null|bug|warn|gpf|softlockup [OUT_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}
-kernel=$cache/kernels/6.1.0-56-amd64
-mods=$kernel/root/lib/modules/6.1.0-56-amd64/kernel
-out=${2:-$cache/crashlab/$mode}
+release=${KRELEASE:-6.1.0-56-amd64}
+kernel=${KERNEL_DIR:-$cache/kernels/$release}
+mods=$kernel/root/lib/modules/$release/kernel
+out=${2:-$cache/crashlab/$([ "$release" = 6.1.0-56-amd64 ] || echo "$release/")$mode}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$out" "$work/root/proc" "$work/root/dev"
 
 gcc -static -O1 -o "$work/root/init" "$here/crashlab.c"
 for m in drivers/firmware/qemu_fw_cfg drivers/block/loop lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4; do
-  cp "$mods/$m.ko" "$work/root/"
+  # Debian compresses modules since 6.x; /init loads them uncompressed.
+  if [ -f "$mods/$m.ko" ]; then cp "$mods/$m.ko" "$work/root/"
+  elif [ -f "$mods/$m.ko.xz" ]; then xz -dc "$mods/$m.ko.xz" >"$work/root/$(basename "$m").ko"
+  fi
 done
 case $mode in
   null|bug|warn|gpf|softlockup)
     mkdir -p "$work/mod"
     cp "$here/module/crashlab_mod.c" "$here/module/Kbuild" "$work/mod/"
-    make -s -C /usr/src/linux-headers-6.1.0-56-amd64 M="$work/mod" modules >&2
+    make -s -C "/usr/src/linux-headers-$release" M="$work/mod" modules >&2
     cp "$work/mod/crashlab_mod.ko" "$work/root/" ;;
   oom|hung) ;;
   *) echo "crashlab: unknown mode $mode" >&2; exit 2 ;;

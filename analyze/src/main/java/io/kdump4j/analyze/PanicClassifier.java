@@ -24,6 +24,7 @@ public final class PanicClassifier {
             "([A-Za-z_][A-Za-z0-9_.$]*)\\+0x([0-9a-f]+)/0x([0-9a-f]+)(?: \\[([^\\]\\s]+)\\])?");
     private static final Pattern RIP = Pattern.compile("^(?:RIP: [0-9a-f]{4}:|pc : |EIP: |NIP |PC is at )");
     private static final Pattern WARNING = Pattern.compile("^WARNING: CPU: \\d+ PID: \\d+ at \\S+ ");
+    private static final Pattern OOPS_CODE = Pattern.compile("Oops: [0-9a-f]{4} ");
 
     private PanicClassifier() {
     }
@@ -110,9 +111,22 @@ public final class PanicClassifier {
         return PanicClass.PANIC;
     }
 
+    /**
+     * A die() line without the "Oops: " that x86 puts before the trap's name since Linux 6.9
+     * ("Oops: general protection fault, ...", "Oops: invalid opcode: 0000 [#1]"); the classic
+     * "Oops: 0002 [#1]" (an error code, not a name) is kept.
+     */
+    static String withoutOopsPrefix(String line) {
+        String l = line.strip();
+        if (l.startsWith("Oops: ") && !OOPS_CODE.matcher(l).lookingAt()) {
+            return l.substring("Oops: ".length());
+        }
+        return l;
+    }
+
     /** The class a log line reports, or null. */
     static PanicClass byReport(String line) {
-        String l = line.strip();
+        String l = withoutOopsPrefix(line);
         if (l.startsWith("BUG: kernel NULL pointer dereference") || l.startsWith("Unable to handle kernel NULL pointer dereference")) {
             return PanicClass.NULL_POINTER_DEREFERENCE;
         }
@@ -158,7 +172,7 @@ public final class PanicClassifier {
      * error: Oops", x86's "invalid opcode: 0000" after "kernel BUG at"): the headline explains more.
      */
     private static boolean followUp(String line) {
-        String l = line.strip();
+        String l = withoutOopsPrefix(line);
         return l.startsWith("Oops:") || l.startsWith("Internal error: Oops") || l.startsWith("invalid opcode:");
     }
 

@@ -85,6 +85,30 @@ class PanicClassifierTest {
         assertEquals("__slab_free", bug.location().function());
     }
 
+    /** Since Linux 6.9 x86's die() lines start with "Oops: " before the trap's name. */
+    @Test
+    void oopsPrefixedDieLines() {
+        Classification gpf = PanicClassifier.classify(log("""
+                Oops: general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#1] PREEMPT SMP NOPTI
+                CPU: 0 UID: 0 PID: 1 Comm: init Tainted: G           OE      6.12.117+deb12-amd64 #1  Debian 6.12.117-1~deb12u1
+                RIP: 0010:crashlab_gpf+0x1b/0x30 [crashlab_mod]
+                Kernel panic - not syncing: Fatal exception"""));
+        assertEquals(PanicClass.GENERAL_PROTECTION_FAULT, gpf.panicClass());
+        Classification bug = PanicClassifier.classify(log("""
+                kernel BUG at mm/slub.c:435!
+                Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI
+                RIP: 0010:__slab_free+0x2f5/0x310
+                Kernel panic - not syncing: Fatal exception"""));
+        assertEquals(PanicClass.BUG, bug.panicClass());
+        assertEquals("kernel BUG at mm/slub.c:435!", bug.evidence());
+        Classification nul = PanicClassifier.classify(log("""
+                BUG: kernel NULL pointer dereference, address: 0000000000000000
+                Oops: Oops: 0002 [#1] PREEMPT SMP NOPTI
+                RIP: 0010:crashlab_null_deref+0x15/0x30 [crashlab_mod]
+                Kernel panic - not syncing: Fatal exception"""));
+        assertEquals(PanicClass.NULL_POINTER_DEREFERENCE, nul.panicClass());
+    }
+
     @Test
     void lockupsHungTaskOomWarning() {
         assertEquals(PanicClass.SOFT_LOCKUP, PanicClassifier.classify(log("""
