@@ -106,6 +106,15 @@ class CrashlabTest {
         // The stack goes on below the module's init function into the kernel (module init text ORC).
         List<String> f = r.frames().stream().map(x -> x.function()).toList();
         assertTrue(f.containsAll(List.of(culprit, "crashlab_init", "do_one_initcall", "do_syscall_64")), f.toString());
+        if (source.equals("log")) {
+            // The faulting frame, symbolized from the module's own kallsyms, reads as the kernel's %pS.
+            Classification.LogLocation l = r.classification().location();
+            io.kdump4j.kernel.unwind.Frame fault = r.frames().stream().filter(x -> culprit.equals(x.function()))
+                    .findFirst().orElseThrow();
+            assertEquals(l.offset(), fault.offset());
+            assertEquals(l.size(), fault.size());
+            assertEquals(l.module(), fault.module());
+        }
     }
 
     /** One bug, one signature: the module's crashes on 6.1 and 6.12 (other KASLR, other code) match. */

@@ -124,7 +124,6 @@ public final class Modules {
                 int at = i * 24;
                 long nameOff = le32(syms, at);
                 long value = le64(syms, at + 8);
-                long size = le64(syms, at + 16);
                 int info = syms[at + 4] & 0xff;
                 if (value == 0 || (info & 0xf) == 4 /* STT_FILE */) {
                     continue;
@@ -134,7 +133,9 @@ public final class Modules {
                     continue;
                 }
                 char type = typeLetters != null ? (char) (typeLetters[i] & 0xff) : ((info & 0xf) == 2 ? 't' : 'd');
-                all.add(new Symbol(name, value, size, type, mi.name()));
+                // Size 0: derived from the next symbol, as the kernel's module kallsyms lookup
+                // does, so that "+off/size" reads as in the kernel's own %pS output.
+                all.add(new Symbol(name, value, 0, type, mi.name()));
             }
         }
         SymbolTable t = SymbolTable.of(all);
