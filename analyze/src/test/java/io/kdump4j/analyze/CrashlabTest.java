@@ -117,6 +117,44 @@ class CrashlabTest {
         }
     }
 
+    private static final java.util.regex.Pattern TRACE_LINE =
+            java.util.regex.Pattern.compile("^ ([A-Za-z_][\\w.]*)\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[\\S+\\])?$");
+
+    /**
+     * The kernel's own unwinder printed the faulting context's call trace into the log; its
+     * reliable entries (those without "?") are exactly kdump4j's frames below the faulting one.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "6.1.0-56-amd64, null, crashlab_null_deref", "6.1.0-56-amd64, bug, crashlab_bug",
+        "6.1.0-56-amd64, gpf, crashlab_gpf", "6.1.0-56-amd64, warn, crashlab_warn",
+        "6.12.117+deb12-amd64, null, crashlab_null_deref", "6.12.117+deb12-amd64, bug, crashlab_bug",
+        "6.12.117+deb12-amd64, gpf, crashlab_gpf", "6.12.117+deb12-amd64, warn, crashlab_warn"})
+    void framesEqualTheKernelsOwnTrace(String release, String mode, String culprit) throws IOException {
+        Path d = dump(release, mode);
+        List<String> trace = new java.util.ArrayList<>();
+        try (Session s = Session.open(d, null)) {
+            boolean in = false;
+            for (io.kdump4j.kernel.helpers.printk.LogRecord rec : LogResult.of(s).records()) {
+                String m = rec.message();
+                if (m.equals("Call Trace:") && trace.isEmpty()) {
+                    in = true;
+                } else if (in && m.equals(" </TASK>")) {
+                    break;
+                } else if (in) {
+                    java.util.regex.Matcher t = TRACE_LINE.matcher(m);
+                    if (t.matches()) {
+                        trace.add(t.group(1));
+                    }
+                }
+            }
+        }
+        List<String> f = analyze(d).frames().stream().map(x -> x.function()).toList();
+        int at = f.indexOf(culprit);
+        assertTrue(at >= 0 && trace.size() >= 5, f + " / " + trace);
+        assertEquals(trace, f.subList(at + 1, f.size()));
+    }
+
     /** One bug, one signature: the module's crashes on 6.1 and 6.12 (other KASLR, other code) match. */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"null", "bug", "warn", "gpf", "softlockup", "hung"})
