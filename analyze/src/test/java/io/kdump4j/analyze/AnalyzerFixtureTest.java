@@ -73,6 +73,41 @@ class AnalyzerFixtureTest {
     }
 
     /**
+     * x86_64: panic() printed the kernel's own call trace (dump_stack) into the log; its reliable
+     * entries after panic are exactly kdump4j's frames after panic. (arm64 prints the noreturn
+     * call's return address unadjusted, "sysrq_reset_seq_param_set+0x0", so it is not compared.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dumps")
+    void framesAfterPanicEqualTheKernelsOwnTrace(Path dump) throws IOException {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "^ ([A-Za-z_][\\w.]*)\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[\\S+\\])?$");
+        List<String> trace = new ArrayList<>();
+        CrashReport r;
+        try (Session s = Session.open(dump, null)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(s.kernel().arch().name().equals("x86_64"));
+            boolean in = false;
+            for (io.kdump4j.kernel.helpers.printk.LogRecord rec : LogResult.of(s).records()) {
+                String m = rec.message();
+                if (m.equals("Call Trace:")) {
+                    in = true;
+                    trace.clear();
+                } else if (in && m.equals(" </TASK>")) {
+                    in = false;
+                } else if (in) {
+                    java.util.regex.Matcher t = line.matcher(m);
+                    if (t.matches()) {
+                        trace.add(t.group(1));
+                    }
+                }
+            }
+            r = Analyzer.run(s);
+        }
+        List<String> ours = r.frames().stream().map(f -> f.function()).toList();
+        assertEquals(trace.subList(trace.indexOf("panic") + 1, trace.size()), ours.subList(ours.indexOf("panic") + 1, ours.size()));
+    }
+
+    /**
      * The same crash in two containers (arm64 ELF and kdump-compressed) and two crashes of one
      * kernel with different KASLR offsets (x86_64 6.1 ELF and flattened) give one signature each.
      */
