@@ -24,16 +24,21 @@ public record TaskStack(int pid, String comm, long task, int cpu, String source,
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("PID: %-8s TASK: %s  CPU: %-4s COMMAND: \"%s\"%n", pid < 0 ? "?" : String.valueOf(pid),
                 task == 0 ? "?" : Hex.addr(task), cpu < 0 ? "-" : String.valueOf(cpu), comm == null ? "?" : comm));
-        int i = 0;
-        for (Frame f : frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
             sb.append(String.format("%s#%d [%s] %s at %s%s%n", i < 10 ? " " : "", i, Hex.addr(f.sp()),
                     f.function() == null ? "(unknown)" : f.function() + "+0x" + Long.toHexString(f.offset()),
                     Hex.addr(f.pc()), (f.module() == null ? "" : " [" + f.module() + "]")
                             + (f.note() == null || f.note().equals("exception") ? "" : "  (" + f.note() + ")")));
             if (f.regs() != null) {
+                // crash's marker for a kernel-mode exception frame: where the CPU was interrupted.
+                if (i + 1 < frames.size() && "exception".equals(frames.get(i + 1).note())) {
+                    Frame at = frames.get(i + 1);
+                    sb.append("    [exception RIP: ").append(at.function() == null ? Hex.addr(at.pc())
+                            : at.function() + "+" + at.offset()).append("]\n");
+                }
                 appendRegs(sb, f.regs());
             }
-            i++;
         }
         return sb.toString();
     }
