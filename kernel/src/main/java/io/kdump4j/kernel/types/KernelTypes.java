@@ -22,6 +22,7 @@ public final class KernelTypes {
     private final Btf btf;
     private final Map<String, Optional<Field>> fields = new HashMap<>();
     private Map<String, Long> enumConstants;
+    private final Map<Long, Optional<Btf>> moduleBtfs = new HashMap<>();
 
     private KernelTypes(KernelDump dump, Btf btf) {
         this.dump = dump;
@@ -46,6 +47,47 @@ public final class KernelTypes {
         }
         Btf btf = Btf.parse(java.nio.file.Files.readAllBytes(file), file.toString(), 0);
         return k.service(KernelTypes.class, d -> new KernelTypes(d, btf));
+    }
+
+    /**
+     * A module's own BTF ({@code CONFIG_DEBUG_INFO_BTF_MODULES}): split BTF whose type ids and
+     * strings continue vmlinux's. The module's {@code btf_data} lies in its init sections and is
+     * cleared once it is loaded; the kernel keeps its own copy, registered on the
+     * {@code btf_modules} list (kernel/bpf/btf.c: {@code struct btf_module {list, module, btf}},
+     * {@code struct btf {data, ..., data_size}}). Empty when the module has none (built out of
+     * tree without vmlinux) or the list is unreadable.
+     */
+    public synchronized Optional<Btf> moduleBtf(long module) throws IOException {
+        Optional<Btf> cached = moduleBtfs.get(module);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Btf> out = Optional.empty();
+        io.kdump4j.kernel.symbols.KernelSymbols syms = io.kdump4j.kernel.symbols.KernelSymbols.of(dump);
+        if (syms.has("btf_modules") && struct("btf_module").isPresent()) {
+            long head = syms.address("btf_modules");
+            for (long bm : Lists.entries(dump.memory(), head, offset("btf_module", "list"))) {
+                KObject entry = KObject.of(this, "btf_module", bm);
+                if (entry.member("module").value() != module) {
+                    continue;
+                }
+                KObject b = entry.member("btf").deref();
+                long data = b.member("data").value();
+                long size = b.member("data_size").value();
+                if (data == 0 || size <= 0) {
+                    break;
+                }
+                if (size > BtfLocator.MAX_BTF) {
+                    throw new io.kdump4j.format.io.DumpFormatException(dump.dump().name(), -1, "module BTF at 0x"
+                            + Long.toHexString(data) + " claims " + size + " bytes, more than " + BtfLocator.MAX_BTF);
+                }
+                String where = dump.dump().name() + " module BTF at 0x" + Long.toHexString(data);
+                out = Optional.of(Btf.parse(dump.memory().read(data, (int) size), where, 0, btf));
+                break;
+            }
+        }
+        moduleBtfs.put(module, out);
+        return out;
     }
 
     public KernelDump dump() {

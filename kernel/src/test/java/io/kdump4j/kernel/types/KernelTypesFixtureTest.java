@@ -80,6 +80,25 @@ class KernelTypesFixtureTest {
         }
     }
 
+    /** Each Debian module carries split BTF continuing vmlinux's ids: virtio_blk describes its own struct. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void moduleBtf(FixtureDumps.Case c) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(c.fixture().startsWith("x86_64"), "arm64: the module list needs data symbols");
+        try (KernelDump k = FixtureDumps.open(c)) {
+            KernelTypes t = KernelTypes.of(k);
+            io.kdump4j.kernel.helpers.module.ModuleInfo blk = io.kdump4j.kernel.helpers.module.Modules.of(k).list().stream()
+                    .filter(m -> m.name().equals("virtio_blk")).findFirst().orElseThrow();
+            io.kdump4j.kernel.btf.Btf mb = t.moduleBtf(blk.address()).orElseThrow();
+            BtfType vblk = mb.find(BtfKind.STRUCT, "virtio_blk").get(0);
+            assertTrue(vblk.id() > t.btf().count(), "split BTF ids continue vmlinux's");
+            assertTrue(vblk.members().stream().anyMatch(m -> m.name().equals("vdev")));
+            // Its members may refer to vmlinux types, resolved through the base.
+            int vdev = vblk.members().stream().filter(m -> m.name().equals("vdev")).findFirst().orElseThrow().type();
+            assertEquals(BtfKind.PTR, mb.type(vdev).orElseThrow().kind());
+        }
+    }
+
     /** The BTF saved to a file (as /sys/kernel/btf/vmlinux holds it) loads to the same types. */
     @org.junit.jupiter.api.Test
     void btfFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
