@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class,
             DmesgCommand.class,
+            AnalyzeCommand.class,
+            SysCommand.class,
+            LogCommand.class,
+            PsCommand.class,
+            BtCommand.class,
+            ModCommand.class,
+            KmemCommand.class,
             ReassembleCommand.class,
             DemoCommand.class,
             CheckCommand.class,

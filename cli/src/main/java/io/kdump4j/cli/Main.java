@@ -52,6 +52,14 @@ public final class Main {
                 line("the dump lacks data this command needs: " + e.getMessage());
                 yield ExitCodes.MISSING_DATA;
             }
+            case io.kdump4j.kernel.symbols.SymbolLookupException e -> {
+                line(e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
+            case io.kdump4j.kernel.types.TypeLookupException e -> {
+                line(e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
             case MissingDataException e -> {
                 line(e.getMessage());
                 yield ExitCodes.MISSING_DATA;

@@ -25,6 +25,7 @@ public final class KernelDump implements Closeable {
     private final Arch arch;
     private final KernelMemory memory;
     private Optional<Utsname> utsname;
+    private final java.util.Map<Class<?>, Object> services = new java.util.HashMap<>();
 
     private KernelDump(DumpFile dump, Vmcoreinfo vmcoreinfo, Arch arch) {
         this.dump = dump;
@@ -184,6 +185,31 @@ public final class KernelDump implements Closeable {
             }
         }
         return Optional.empty();
+    }
+
+    /** Builds a per-dump service (symbols, types, ...) on first use. */
+    @FunctionalInterface
+    public interface ServiceFactory<T> {
+        T create(KernelDump dump) throws IOException;
+    }
+
+    /**
+     * The per-dump instance of {@code type}, built by {@code factory} on first use and cached in
+     * this program (never in a static), so that two dumps open in one JVM do not share state.
+     * A factory that fails is retried on the next call.
+     */
+    public <T> T service(Class<T> type, ServiceFactory<T> factory) throws IOException {
+        synchronized (services) {
+            Object existing = services.get(type);
+            if (existing != null) {
+                return type.cast(existing);
+            }
+        }
+        T made = factory.create(this);
+        synchronized (services) {
+            Object raced = services.putIfAbsent(type, made);
+            return raced == null ? made : type.cast(raced);
+        }
     }
 
     @Override

@@ -1,0 +1,142 @@
+package io.kdump4j.kernel.symbols;
+
+import io.kdump4j.kernel.KernelDump;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The symbols of one dump: vmlinux's (kallsyms from the dump, or a System.map given by the
+ * user, or both: the map fills in what kallsyms lacks, such as data symbols of a kernel built
+ * without {@code CONFIG_KALLSYMS_ALL}), then the modules' symbols once they are loaded. One
+ * instance per {@link KernelDump} ({@link #of(KernelDump)}).
+ */
+public final class KernelSymbols {
+    private final KernelDump dump;
+    private final SymbolTable kernel;
+    private final SymbolTable map;
+    private volatile SymbolTable modules;
+
+    private KernelSymbols(KernelDump dump, SymbolTable kernel, SymbolTable map) {
+        this.dump = dump;
+        this.kernel = kernel;
+        this.map = map;
+    }
+
+    /**
+     * The dump's symbols from kallsyms (built once per dump). A kernel older than Linux 6.0 does
+     * not name its kallsyms tables in VMCOREINFO: then only VMCOREINFO's own SYMBOL() entries are
+     * known, and {@link #address(String)} says to give a System.map.
+     */
+    public static KernelSymbols of(KernelDump k) throws IOException {
+        return k.service(KernelSymbols.class, d -> new KernelSymbols(d, Kallsyms.available(d) ? Kallsyms.read(d) : null, null));
+    }
+
+    /**
+     * Installs a System.map for this dump (relocated by VMCOREINFO's KERNELOFFSET). Must be called
+     * before the first {@link #of(KernelDump)}; kallsyms is still used when the dump has it.
+     */
+    public static KernelSymbols withSystemMap(KernelDump k, Path systemMap) throws IOException {
+        return withTable(k, SystemMap.read(systemMap, k.vmcoreinfo().kernelOffset().orElse(0)));
+    }
+
+    /** Like {@link #withSystemMap}, with the {@code .symtab} of the kernel's vmlinux. */
+    public static KernelSymbols withVmlinux(KernelDump k, Path vmlinux) throws IOException {
+        return withTable(k, ElfSymtab.read(vmlinux, k.vmcoreinfo().kernelOffset().orElse(0)));
+    }
+
+    private static KernelSymbols withTable(KernelDump k, SymbolTable m) throws IOException {
+        return k.service(KernelSymbols.class, d -> {
+            SymbolTable ks = Kallsyms.available(d) ? Kallsyms.read(d) : null;
+            return new KernelSymbols(d, ks, m);
+        });
+    }
+
+    public KernelDump dump() {
+        return dump;
+    }
+
+    /** vmlinux's symbols from kallsyms; null when only a System.map was given and the dump has none. */
+    public SymbolTable kallsyms() {
+        return kernel;
+    }
+
+    /** The System.map or vmlinux symbols given by the user, or null. */
+    public SymbolTable systemMap() {
+        return map;
+    }
+
+    /** Installs the modules' symbols (done by the module helper). */
+    public void setModuleSymbols(SymbolTable t) {
+        this.modules = t;
+    }
+
+    public SymbolTable moduleSymbols() {
+        return modules;
+    }
+
+    /** A vmlinux symbol by name: kallsyms first, then System.map, then VMCOREINFO's SYMBOL(). */
+    public Optional<Symbol> lookup(String name) {
+        if (kernel != null) {
+            Optional<Symbol> s = kernel.lookup(name);
+            if (s.isPresent()) {
+                return s;
+            }
+        }
+        if (map != null) {
+            Optional<Symbol> s = map.lookup(name);
+            if (s.isPresent()) {
+                return s;
+            }
+        }
+        OptionalLong v = dump.vmcoreinfo().symbol(name);
+        if (v.isPresent()) {
+            return Optional.of(new Symbol(name, v.getAsLong(), 0, '?', null));
+        }
+        SymbolTable mods = modules;
+        return mods == null ? Optional.empty() : mods.lookup(name);
+    }
+
+    /** The address of {@code name}, or a SymbolLookupException saying that the symbol is missing. */
+    public long address(String name) throws IOException {
+        Optional<Symbol> s = lookup(name);
+        if (s.isEmpty()) {
+            if (kernel == null && map == null) {
+                throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is unknown: VMCOREINFO does "
+                        + "not name the kallsyms tables (kernels before Linux 6.0); give the System.map with --system-map");
+            }
+            throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is not in the dump's kallsyms"
+                    + (map == null ? " (a kernel built without CONFIG_KALLSYMS_ALL has no data symbols: "
+                    + "give its System.map with --system-map)" : " nor in the symbols given"));
+        }
+        return s.get().address();
+    }
+
+    public boolean has(String name) {
+        return lookup(name).isPresent();
+    }
+
+    /** The symbol containing {@code address}: vmlinux (kallsyms, then System.map), then modules. */
+    public Optional<SymbolMatch> lookup(long address) {
+        List<SymbolTable> order = new ArrayList<>(3);
+        if (kernel != null) {
+            order.add(kernel);
+        }
+        if (map != null) {
+            order.add(map);
+        }
+        if (modules != null) {
+            order.add(modules);
+        }
+        for (SymbolTable t : order) {
+            Optional<SymbolMatch> m = t.lookup(address);
+            if (m.isPresent()) {
+                return m;
+            }
+        }
+        return Optional.empty();
+    }
+}
