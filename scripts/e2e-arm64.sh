@@ -5,7 +5,8 @@
 # it and crashes, the capture kernel (our device tree, ELF core header and purgatory) copies
 # /proc/vmcore to an ext4 disk, and the host opens the dump with kdump4j.
 # Environment: CRASHKERNEL (default 128M), SMP (1), MEM (512M), TIMEOUT (seconds, 900), TAG (work
-# folder name under ~/.cache/kdump4j/e2e-arm64, default last).
+# folder name under ~/.cache/kdump4j/e2e-arm64, default last), VERIFY=1 (the purgatory checks the
+# segments' byte sums before entering the capture kernel).
 # Exit 0 only when the dump was saved and kdump4j finds the panic in it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +50,7 @@ while [ ! -f "$work/share/facts.done" ]; do
 done
 log "facts received; _text lines in the guest's /proc/kallsyms: $(cat "$work/share/kallsyms-text-count")"
 "$k4j" load --config "$work/kdump4j.conf" --root "$work/share/facts" --kernel "$kdir/Image" \
-    --initrd "$work/initrd.img" --emit-loader "$work/share/loader" | tee "$work/plan.txt"
+    --initrd "$work/initrd.img" --emit-loader "$work/share/loader" ${VERIFY:+--verify-segments} | tee "$work/plan.txt"
 touch "$work/share/loader.ready"
 log "loader written"
 while kill -0 "$qpid" 2>/dev/null; do

@@ -52,6 +52,10 @@ final class LoadCommand implements Callable<Integer> {
             + "(facts copied off the target) instead of /; implies --arch aarch64")
     Path root;
 
+    @Option(names = "--verify-segments", description = "arm64: the purgatory checks a byte sum of every segment "
+            + "before entering the capture kernel (slower crash-to-capture; off by default)")
+    boolean verifySegments;
+
     @Option(names = "--emit-loader", paramLabel = "FILE", description = "arm64: write a static arm64 program that makes "
             + "this kexec_load call, for targets that cannot run kdump4j (no Java 25); loads nothing here")
     Path emitLoader;
@@ -72,7 +76,7 @@ final class LoadCommand implements Callable<Integer> {
         m.put("initrd", i.toString());
         m.put("cmdline", cmdline);
         if (arch.equals("aarch64") && (dryRun || emitLoader != null)) {
-            Arm64CapturePlan plan = Arm64Loader.plan(host, k, i, cmdline, dtb);
+            Arm64CapturePlan plan = Arm64Loader.plan(host, k, i, cmdline, dtb, verifySegments);
             if (emitLoader != null) {
                 Files.write(emitLoader, Arm64LoaderExecutable.write(plan.entry(), plan.segments(),
                         new KexecLoadSyscall("aarch64").flags(true)));

@@ -44,6 +44,15 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
 
     public static Arm64CapturePlan plan(Arm64Image kernel, byte[] initrd, String cmdline, DeviceTree running,
             CrashSources src) {
+        return plan(kernel, initrd, cmdline, running, src, false);
+    }
+
+    /**
+     * @param verify use the purgatory that checks a byte sum of every other segment before
+     *               entering the kernel ({@link Arm64Purgatory#buildVerifying}); off by default
+     */
+    public static Arm64CapturePlan plan(Arm64Image kernel, byte[] initrd, String cmdline, DeviceTree running,
+            CrashSources src, boolean verify) {
         Iomem.Resource crash = src.iomem().crashKernel().stream().max(Comparator.comparingLong(Iomem.Resource::size))
                 .orElseThrow(() -> new IllegalStateException("/proc/iomem shows no \"Crash kernel\" range: add "
                         + "crashkernel= to the boot command line (kdump4j check says how)"));
@@ -63,7 +72,20 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
                 hdrMem, hdr.length, start, end - start));
         byte[] dtb = FdtWriter.write(tree);
         long purgatoryMem = dtbMem + up(dtb.length, PAGE);
-        long purgatoryEnd = purgatoryMem + up(Arm64Purgatory.SIZE, PAGE);
+        byte[] purgatory;
+        if (verify) {
+            List<Arm64Purgatory.Region> regions = new ArrayList<>();
+            regions.add(Arm64Purgatory.Region.of(kernelMem, kernel.bytes()));
+            if (initrd != null) {
+                regions.add(Arm64Purgatory.Region.of(initrdMem, initrd));
+            }
+            regions.add(Arm64Purgatory.Region.of(dtbMem, dtb));
+            regions.add(Arm64Purgatory.Region.of(hdrMem, hdr));
+            purgatory = Arm64Purgatory.buildVerifying(dtbMem, kernelMem, regions);
+        } else {
+            purgatory = Arm64Purgatory.build(dtbMem, kernelMem);
+        }
+        long purgatoryEnd = purgatoryMem + up(purgatory.length, PAGE);
         if (purgatoryEnd > hdrMem) {
             throw new IllegalStateException("the crashkernel= reservation (" + ((end - start) >> 20) + " MiB at 0x"
                     + Long.toHexString(start) + ") is too small: the kernel (" + (kernel.imageSize() >> 20)
@@ -77,8 +99,8 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
             segs.add(new KexecSegment("initramfs", initrd, initrdMem, up(initrdLen, PAGE)));
         }
         segs.add(new KexecSegment("device tree", dtb, dtbMem, up(dtb.length, PAGE)));
-        segs.add(new KexecSegment("purgatory", Arm64Purgatory.build(dtbMem, kernelMem), purgatoryMem,
-                up(Arm64Purgatory.SIZE, PAGE)));
+        segs.add(new KexecSegment(verify ? "purgatory+check" : "purgatory", purgatory, purgatoryMem,
+                up(purgatory.length, PAGE)));
         segs.add(new KexecSegment("ELF core header", hdr, hdrMem, up(hdr.length, PAGE)));
         return new Arm64CapturePlan(List.copyOf(segs), purgatoryMem, start, end, List.copyOf(core), hdr.length, cmdline);
     }

@@ -29,6 +29,12 @@ public final class Arm64Loader {
      */
     public static Arm64CapturePlan plan(HostFiles host, Path kernel, Path initrd, String cmdline, Path dtb)
             throws IOException {
+        return plan(host, kernel, initrd, cmdline, dtb, false);
+    }
+
+    /** @param verify the purgatory checks the segments' byte sums before entering the kernel */
+    public static Arm64CapturePlan plan(HostFiles host, Path kernel, Path initrd, String cmdline, Path dtb,
+            boolean verify) throws IOException {
         Arm64Image image = Arm64Image.read(kernel);
         byte[] rd = null;
         if (initrd != null) {
@@ -47,7 +53,7 @@ public final class Arm64Loader {
         DeviceTree running = FdtReader.read(tree);
         CrashSources src = CrashSources.read(host);
         try {
-            return Arm64CapturePlan.plan(image, rd, cmdline, running, src);
+            return Arm64CapturePlan.plan(image, rd, cmdline, running, src, verify);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new IOException("cannot plan the capture kernel load: " + e.getMessage(), e);
         }

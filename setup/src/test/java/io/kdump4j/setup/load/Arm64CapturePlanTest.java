@@ -85,6 +85,23 @@ class Arm64CapturePlanTest {
     }
 
     @Test
+    void verifyingPurgatoryListsEverySegment() throws Exception {
+        byte[] initrd = new byte[3000];
+        initrd[7] = 5;
+        Arm64CapturePlan p = Arm64CapturePlan.plan(image(0, 2 << 20, 1 << 20), initrd, "x", tree(), sources(), true);
+        KexecSegment pg = p.segments().get(3);
+        assertEquals("purgatory+check", pg.name());
+        ByteBuffer b = ByteBuffer.wrap(pg.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(p.segments().get(2).mem(), b.getLong(0x58), "dtb literal");
+        assertEquals(p.segments().get(0).mem(), b.getLong(0x60), "kernel literal");
+        assertEquals(4, b.getLong(0x68), "kernel, initramfs, device tree, ELF core header");
+        assertEquals(p.segments().get(1).mem(), b.getLong(0x70 + 24));
+        assertEquals(3000, b.getLong(0x70 + 32));
+        assertEquals(5, b.getLong(0x70 + 40), "byte sum of the initramfs");
+        assertEquals(p.segments().get(4).mem(), b.getLong(0x70 + 72));
+    }
+
+    @Test
     void textOffsetIsHonoured() throws Exception {
         Arm64CapturePlan p = Arm64CapturePlan.plan(image(0x80000, 20 << 20, 1 << 20), null, "x", tree(), sources());
         assertEquals(0x53600000L + 0x80000, p.segments().getFirst().mem());
