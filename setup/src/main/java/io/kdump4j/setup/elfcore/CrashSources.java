@@ -46,11 +46,21 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
         List<CpuNote> notes = new ArrayList<>();
         for (int cpu : cpuList(possible)) {
             String dir = "/sys/devices/system/cpu/cpu" + cpu;
+            if (!host.exists(dir)) {
+                // Possible but not present (a hot-plug slot): sysfs has no directory, so its
+                // crash_notes address cannot be known from user space. kexec-tools skips these
+                // too; the kernel's own kexec_file_load path would include them.
+                continue;
+            }
             String addr = host.readLine(dir + "/crash_notes").orElseThrow(() -> new IOException(host.path(dir
                     + "/crash_notes") + ": missing or unreadable (run as root; the kernel needs CONFIG_CRASH_DUMP)"));
             long size = host.readLine(dir + "/crash_notes_size").map(Long::parseLong).orElseThrow(() ->
                     new IOException(host.path(dir + "/crash_notes_size") + ": missing or unreadable"));
             notes.add(new CpuNote(cpu, hex(addr, host.path(dir + "/crash_notes").toString()), size));
+        }
+        if (notes.isEmpty()) {
+            throw new IOException(host.path("/sys/devices/system/cpu") + ": no CPU of \"" + possible
+                    + "\" has a cpuN directory");
         }
         String vi = host.readLine("/sys/kernel/vmcoreinfo").orElseThrow(() -> new IOException(
                 host.path("/sys/kernel/vmcoreinfo") + ": missing or unreadable (needs CONFIG_CRASH_CORE)"));

@@ -143,6 +143,21 @@ class Arm64CoreHeaderTest {
     }
 
     @Test
+    void possibleButAbsentCpusAreSkipped() throws IOException {
+        Path hot = root.resolve("hotplug");
+        for (String f : List.of("sys/devices/system/cpu/cpu0/crash_notes", "sys/devices/system/cpu/cpu0/crash_notes_size",
+                "sys/kernel/vmcoreinfo", "proc/iomem", "proc/kallsyms")) {
+            Files.createDirectories(hot.resolve(f).getParent());
+            Files.copy(root.resolve(f), hot.resolve(f));
+        }
+        Files.writeString(hot.resolve("sys/devices/system/cpu/possible"), "0-3\n");
+        assertEquals(1, CrashSources.read(new HostFiles(hot)).cpuNotes().size());
+        Files.createDirectories(hot.resolve("sys/devices/system/cpu/cpu2"));
+        var e = assertThrows(IOException.class, () -> CrashSources.read(new HostFiles(hot)));
+        assertTrue(e.getMessage().contains("cpu2/crash_notes"), e.getMessage());
+    }
+
+    @Test
     void cpuLists() throws IOException {
         assertEquals(List.of(0, 2, 3, 4), CrashSources.cpuList("0,2-4\n"));
         assertThrows(IOException.class, () -> CrashSources.cpuList("0-99999"));
