@@ -12,7 +12,7 @@ package io.kdump4j.setup.fdt;
  * <li>{@code linux,elfcorehdr}: {@code <address size>} of the ELF core header, in the root's
  * {@code #address-cells} / {@code #size-cells} — this is what makes the kernel a capture kernel
  * and creates /proc/vmcore;</li>
- * <li>{@code linux,usable-memory-range}: the crash reservation, same encoding; the capture kernel
+ * <li>{@code linux,usable-memory-range}: the crash reservation(s), same encoding; the capture kernel
  * uses no memory outside it, so the crashed kernel's memory stays intact for /proc/vmcore.</li>
  * </ul>
  * The properties left by the first boot (the firmware's initrd, an old elfcorehdr) are replaced;
@@ -20,9 +20,15 @@ package io.kdump4j.setup.fdt;
  * and unpack whatever lies at the old addresses.
  */
 public final class CaptureDeviceTree {
-    /** What the capture kernel needs to find; addresses are physical. */
+    /**
+     * What the capture kernel needs to find; addresses are physical.
+     *
+     * @param usable {start, size} pairs: every crash reservation (two with crashkernel=X,high and
+     *               its low part, which the arm64 kernel reads as two ranges since it gained
+     *               crashkernel=,high)
+     */
     public record Params(String bootargs, long initrdStart, long initrdSize, long elfcorehdr, long elfcorehdrSize,
-            long usableStart, long usableSize) {
+            long... usable) {
     }
 
     private CaptureDeviceTree() {
@@ -42,7 +48,7 @@ public final class CaptureDeviceTree {
             chosen.remove("linux,initrd-end");
         }
         chosen.set("linux,elfcorehdr", FdtValues.addressSizePairs(ac, sc, p.elfcorehdr(), p.elfcorehdrSize()));
-        chosen.set("linux,usable-memory-range", FdtValues.addressSizePairs(ac, sc, p.usableStart(), p.usableSize()));
+        chosen.set("linux,usable-memory-range", FdtValues.addressSizePairs(ac, sc, p.usable()));
         return tree;
     }
 }

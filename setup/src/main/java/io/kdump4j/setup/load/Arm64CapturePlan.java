@@ -68,8 +68,10 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
         long dtbMem = initrdMem + up(initrdLen, PAGE);
         long hdrMem = end - up(hdr.length, PAGE);
 
+        long[] usable = src.iomem().crashKernel().stream().sorted(Comparator.comparingLong(Iomem.Resource::start))
+                .flatMapToLong(r -> java.util.stream.LongStream.of(r.start(), r.size())).toArray();
         DeviceTree tree = CaptureDeviceTree.apply(running, new CaptureDeviceTree.Params(cmdline, initrdMem, initrdLen,
-                hdrMem, hdr.length, start, end - start));
+                hdrMem, hdr.length, usable));
         byte[] dtb = FdtWriter.write(tree);
         long purgatoryMem = dtbMem + up(dtb.length, PAGE);
         byte[] purgatory;

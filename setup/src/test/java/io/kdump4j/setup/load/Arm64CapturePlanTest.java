@@ -102,6 +102,28 @@ class Arm64CapturePlanTest {
     }
 
     @Test
+    void highAndLowReservationsAreBothUsable() throws Exception {
+        Iomem two = Iomem.parse("""
+                40000000-bfffffff : System RAM
+                  40210000-4111ffff : Kernel code
+                  41490000-4220ffff : Kernel data
+                  50000000-51ffffff : Crash kernel
+                  a0000000-afffffff : Crash kernel
+                """);
+        CrashSources src = new CrashSources(sources().cpuNotes(), 0x4a6a0000L, 4096, two, VMCOREINFO, 0);
+        Arm64CapturePlan p = Arm64CapturePlan.plan(image(0, 20 << 20, 1 << 20), null, "x", tree(), src);
+        assertEquals(0xa0000000L, p.segments().getFirst().mem(), "segments in the larger range");
+        DeviceTree dtb = FdtReader.read("plan", p.segments().get(1).bytes());
+        byte[] usable = dtb.root().child("chosen").orElseThrow().property("linux,usable-memory-range").orElseThrow();
+        assertEquals(32, usable.length);
+        assertEquals(0x50000000L, FdtValues.number(usable, 0, 2));
+        assertEquals(32L << 20, FdtValues.number(usable, 2, 2));
+        assertEquals(0xa0000000L, FdtValues.number(usable, 4, 2));
+        assertEquals(256L << 20, FdtValues.number(usable, 6, 2));
+        assertEquals(3, p.core().stream().filter(c -> c.what().equals("System RAM")).count(), "RAM minus both ranges");
+    }
+
+    @Test
     void textOffsetIsHonoured() throws Exception {
         Arm64CapturePlan p = Arm64CapturePlan.plan(image(0x80000, 20 << 20, 1 << 20), null, "x", tree(), sources());
         assertEquals(0x53600000L + 0x80000, p.segments().getFirst().mem());
