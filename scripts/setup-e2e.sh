@@ -3,6 +3,9 @@
 #  - installs with apt what the cycle needs on the host: qemu-system-x86 (software emulation),
 #    busybox-static (the capture initramfs' shell), cpio (to re-read our archives in tests),
 #    e2fsprogs (mkfs.ext4 and debugfs for the dump disk), kmod (modinfo, to check our .modinfo reader);
+#    for the arm64 tests: qemu-system-arm (QEMU virt's device tree, the arm64 cycle), device-tree-compiler
+#    (dtc reads our device trees), binutils-aarch64-linux-gnu (disassembles our purgatory),
+#    qemu-user-static (runs the purgatory and Debian's arm64 makedumpfile);
 #  - downloads the current Debian amd64 kernel package with `apt-get download` and unpacks
 #    vmlinuz, config and modules into ~/.cache/kdump4j/kernels/<release>/ (outside the work tree).
 # Idempotent: a second run only checks. Prints the kernel directory on its last line.
@@ -10,7 +13,8 @@ set -euo pipefail
 cache="${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}/kernels"
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
-packages=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils kmod)
+packages=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils kmod
+          qemu-system-arm device-tree-compiler binutils-aarch64-linux-gnu qemu-user-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

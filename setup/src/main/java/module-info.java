@@ -11,6 +11,8 @@ module io.kdump4j.setup {
 
     exports io.kdump4j.setup.check;
     exports io.kdump4j.setup.config;
+    exports io.kdump4j.setup.elfcore;
+    exports io.kdump4j.setup.fdt;
     exports io.kdump4j.setup.initramfs;
     exports io.kdump4j.setup.kexec;
     exports io.kdump4j.setup.load;

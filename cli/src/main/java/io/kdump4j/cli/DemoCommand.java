@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -30,9 +31,14 @@ final class DemoCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DUMP", description = "dump to read (default: " + DEFAULT_DUMP + ")")
     Path dump;
 
+    @Option(names = "--arch", paramLabel = "ARCH", description = "arm64: first run the whole arm64 kdump cycle under "
+            + "QEMU (scripts/e2e-arm64.sh: kdump4j's kexec_load, sysrq-c, capture) and read the dump it saved")
+    String arch;
+
     @Override
     public Integer call() throws IOException {
-        Path p = dump != null ? dump : defaultDump();
+        Path p = dump != null ? dump : arch != null && (arch.equals("arm64") || arch.equals("aarch64")) ? arm64Cycle()
+                : defaultDump();
         try (DumpFile d = Dumps.open(p)) {
             DumpInfo info = DumpInfo.of(d, Files.size(p));
             System.out.print(info.toText());
@@ -53,6 +59,24 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("demo: the kernel said: " + panic.substring(panic.indexOf(']') + 2));
         }
         return ExitCodes.OK;
+    }
+
+    /** Runs scripts/e2e-arm64.sh (its output goes to the terminal) and returns the dump it saved. */
+    private static Path arm64Cycle() throws IOException {
+        String root = System.getProperty("kdump4j.root", System.getenv().getOrDefault("KDUMP4J_ROOT", "."));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(root).resolve("scripts/e2e-arm64.sh").toString()).inheritIO();
+        pb.environment().put("TAG", "demo");
+        try {
+            int rc = pb.start().waitFor();
+            if (rc != 0) {
+                throw new IOException("scripts/e2e-arm64.sh exited " + rc + ": the arm64 cycle did not save a dump");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the arm64 cycle ran", e);
+        }
+        String cache = System.getenv().getOrDefault("KDUMP4J_CACHE", System.getProperty("user.home") + "/.cache/kdump4j");
+        return Path.of(cache, "e2e-arm64", "demo", "vmcore.elf");
     }
 
     private static Path defaultDump() throws NoSuchFileException {

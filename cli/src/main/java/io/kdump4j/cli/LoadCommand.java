@@ -3,7 +3,12 @@ package io.kdump4j.cli;
 import io.kdump4j.setup.check.CheckOptions;
 import io.kdump4j.setup.check.HostFiles;
 import io.kdump4j.setup.config.Kdump4jConfig;
+import io.kdump4j.setup.kexec.Arm64LoaderExecutable;
+import io.kdump4j.setup.kexec.KexecLoadSyscall;
+import io.kdump4j.setup.load.Arm64CapturePlan;
+import io.kdump4j.setup.load.Arm64Loader;
 import io.kdump4j.setup.load.CaptureLoader;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,21 +45,51 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON object")
     boolean json;
 
+    @Option(names = "--dtb", paramLabel = "FILE", description = "arm64: device tree to start from (default: /sys/firmware/fdt)")
+    Path dtb;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "arm64: read the machine's /proc and /sys under DIR "
+            + "(facts copied off the target) instead of /; implies --arch aarch64")
+    Path root;
+
+    @Option(names = "--verify-segments", description = "arm64: the purgatory checks a byte sum of every segment "
+            + "before entering the capture kernel (slower crash-to-capture; off by default)")
+    boolean verifySegments;
+
+    @Option(names = "--emit-loader", paramLabel = "FILE", description = "arm64: write a static arm64 program that makes "
+            + "this kexec_load call, for targets that cannot run kdump4j (no Java 25); loads nothing here")
+    Path emitLoader;
+
     @Override
     public Integer call() throws IOException {
         Kdump4jConfig c = Kdump4jConfig.load(config);
-        HostFiles host = HostFiles.live();
+        HostFiles host = root != null ? new HostFiles(root) : HostFiles.live();
         String release = host.readLine("/proc/sys/kernel/osrelease").orElse("");
         Path k = kernel != null ? kernel : c.kernelFor(release);
         Path i = initrd != null ? initrd : c.initrdFor(release);
         List<String> extra = new ArrayList<>(c.append());
         extra.addAll(append);
-        String arch = CheckOptions.hostArch();
+        String arch = root != null || emitLoader != null ? "aarch64" : CheckOptions.hostArch();
         String cmdline = CaptureLoader.commandLine(host, arch, extra);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kernel", k.toString());
         m.put("initrd", i.toString());
         m.put("cmdline", cmdline);
+        if (arch.equals("aarch64") && (dryRun || emitLoader != null)) {
+            Arm64CapturePlan plan = Arm64Loader.plan(host, k, i, cmdline, dtb, verifySegments);
+            if (emitLoader != null) {
+                Files.write(emitLoader, Arm64LoaderExecutable.write(plan.entry(), plan.segments(),
+                        new KexecLoadSyscall("aarch64").flags(true)));
+                emitLoader.toFile().setExecutable(true);
+                m.put("loader", emitLoader.toString());
+            }
+            m.put("entry", plan.entry());
+            m.put("free_bytes", plan.freeBytes());
+            if (!json) {
+                System.out.print(plan.describe());
+            }
+            dryRun = true;
+        }
         if (!dryRun) {
             long t0 = System.nanoTime();
             CaptureLoader.Loaded l = CaptureLoader.load(host, arch, k, i, cmdline);
@@ -67,7 +102,8 @@ final class LoadCommand implements Callable<Integer> {
         if (json) {
             System.out.print(Json.write(m));
         } else {
-            System.out.println((dryRun ? "would load " : "loaded ") + k + " + " + i + "\ncmdline: " + cmdline);
+            System.out.println((dryRun ? (emitLoader != null ? "wrote loader " + emitLoader + " for " : "would load ")
+                    : "loaded ") + k + " + " + i + "\ncmdline: " + cmdline);
         }
         return ExitCodes.OK;
     }

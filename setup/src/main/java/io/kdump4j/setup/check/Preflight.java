@@ -82,6 +82,9 @@ public final class Preflight {
         String src = " (" + c.source() + ")";
         if (c.builtIn("KEXEC_FILE")) {
             add(Finding.ok("config.kexec", "CONFIG_KEXEC_FILE=y" + src));
+        } else if (c.builtIn("KEXEC") && options.arch().equals("aarch64")) {
+            add(Finding.ok("config.kexec", "CONFIG_KEXEC=y, no CONFIG_KEXEC_FILE" + src
+                    + ": kdump4j load uses kexec_load(2) with its own device tree, ELF core header and purgatory"));
         } else if (c.builtIn("KEXEC")) {
             add("config.kexec", Severity.FAIL, "CONFIG_KEXEC=y but CONFIG_KEXEC_FILE is not set" + src,
                     "kdump4j load uses kexec_file_load(2) only; this kernel has only kexec_load(2), whose "
@@ -331,6 +334,18 @@ public final class Preflight {
         } else if (text) {
             add("kallsyms.text", Severity.INFO, "/proc/kallsyms addresses are hidden (kptr_restrict)",
                     "the kernel's load address cannot be checked", "run kdump4j check as root");
+        } else if (options.arch().equals("aarch64")) {
+            // The trap of issue 5: kexec-tools' arm64 kexec_load path reads _text and, without it,
+            // silently writes a wrong kernel segment into the ELF core header. Our loader takes
+            // the image address from VMCOREINFO's kimage_voffset in /proc/kcore instead.
+            boolean kcore = host.exists("/proc/kcore");
+            add("kallsyms.text", kcore ? Severity.INFO : Severity.FAIL, "_text is missing from /proc/kallsyms"
+                            + (config != null && !config.builtIn("KALLSYMS_ALL") ? " (CONFIG_KALLSYMS_ALL is not set)" : ""),
+                    "kexec-tools (kexec -p) would build a broken ELF core header on this kernel and the capture kernel "
+                            + "would fail reading /proc/vmcore; kdump4j load takes the kernel image address from "
+                            + "VMCOREINFO in /proc/kcore" + (kcore ? ", which is there" : ", which is missing here"),
+                    kcore ? "load with kdump4j load, not kexec -p"
+                            : "use a kernel with CONFIG_PROC_KCORE=y (or CONFIG_KALLSYMS_ALL=y for kexec-tools)");
         } else {
             add("kallsyms.text", Severity.WARNING, "_text is missing from /proc/kallsyms"
                             + (config != null && !config.builtIn("KALLSYMS_ALL") ? " (CONFIG_KALLSYMS_ALL is not set)" : ""),

@@ -11,6 +11,16 @@ public final class KexecException extends IOException {
         this.errno = errno;
     }
 
+    private KexecException(String message, int errno, boolean explained) {
+        super(message);
+        this.errno = errno;
+    }
+
+    /** A refused call whose message already explains the errno (kexec_load's meanings differ from {@link Errno}'s). */
+    public static KexecException explained(String message, int errno) {
+        return new KexecException(message, errno, true);
+    }
+
     public KexecException(String message) {
         super(message);
         this.errno = 0;

@@ -44,11 +44,21 @@ public final class CaptureLoader {
         }
         long k = Files.size(kernel);
         long i = initrd == null ? 0 : Files.size(initrd);
-        new KexecFileLoadSyscall(arch).load(kernel, initrd, cmdline, true);
+        if (arch.equals("aarch64")) {
+            // Debian's arm64 kernels have no kexec_file_load: kexec_load with our own device
+            // tree, ELF core header and purgatory.
+            Arm64Loader.load(Arm64Loader.plan(host, kernel, initrd, cmdline, null));
+        } else {
+            new KexecFileLoadSyscall(arch).load(kernel, initrd, cmdline, true);
+        }
         return new Loaded(kernel, initrd, cmdline, k, i, st.reservedBytes());
     }
 
     public static void unload(String arch) throws KexecException {
+        if (arch.equals("aarch64")) {
+            Arm64Loader.unload();
+            return;
+        }
         new KexecFileLoadSyscall(arch).unload(true);
     }
 }

@@ -1,0 +1,26 @@
+package io.kdump4j.setup.kexec;
+
+/**
+ * One {@code struct kexec_segment} of kexec_load(2) (include/uapi/linux/kexec.h):
+ * <pre>
+ * struct kexec_segment { const void *buf; size_t bufsz; const void *mem; size_t memsz; };
+ * </pre>
+ * {@code bytes} become {@code buf}/{@code bufsz}; {@code mem} is the physical destination and
+ * {@code memsz} the page-aligned size there (the rest is zero-filled by the kernel). For a
+ * capture kernel every segment must lie inside the crash reservation
+ * (kernel/kexec_core.c sanity_check_segment_list()).
+ *
+ * @param name what it is, for the plan
+ */
+public record KexecSegment(String name, byte[] bytes, long mem, long memsz) {
+    public KexecSegment {
+        if (bytes.length > memsz || (mem & 0xfff) != 0 || (memsz & 0xfff) != 0) {
+            throw new IllegalArgumentException(name + ": segment of " + bytes.length + " bytes at 0x"
+                    + Long.toHexString(mem) + " size 0x" + Long.toHexString(memsz) + " is not page-aligned or too small");
+        }
+    }
+
+    public long end() {
+        return mem + memsz;
+    }
+}
