@@ -19,6 +19,8 @@ fi
 # The QEMU kdump cycle: qemu, busybox-static, cpio, e2fsprogs, kmod and the current Debian
 # kernel package (apt-get download, into ~/.cache/kdump4j/kernels, never installed).
 "$root/scripts/setup-e2e.sh" >/dev/null
+# The arm64 cycle: qemu-system-arm, dtc, binutils for aarch64, Debian's arm64 kernel and busybox.
+"$root/scripts/setup-e2e-arm64.sh" >/dev/null
 . "$root/scripts/find-java.sh"
 kdump4j_find_java
 echo "setup: ready (JAVA_HOME=$JAVA_HOME)" >&2
