@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Shared helpers of the classifier tests: our saves with the struct page classifier, cached per JVM. */
-final class ClassifyFixtures {
-    static final String X86_61 = "x86_64-6.1.0-56-amd64/sysrq-elf";
-    static final String X86_612 = "x86_64-6.12.117+deb12-amd64/sysrq-elf";
-    static final String ARM64_61 = "arm64-6.1.0-56-arm64/sysrq";
+public final class ClassifyFixtures {
+    public static final String X86_61 = "x86_64-6.1.0-56-amd64/sysrq-elf";
+    public static final String X86_612 = "x86_64-6.12.117+deb12-amd64/sysrq-elf";
+    public static final String ARM64_61 = "arm64-6.1.0-56-arm64/sysrq";
 
     private static final Map<String, Path> SAVED = new ConcurrentHashMap<>();
     private static Path work;
@@ -52,7 +52,7 @@ final class ClassifyFixtures {
     }
 
     /** Our kdump-compressed save of a fixture's ELF core at {@code level}, classified from struct page; made once. */
-    static Path ours(String c, int level, Compression compression) throws IOException {
+    public static Path ours(String c, int level, Compression compression) throws IOException {
         String key = c + "|" + level + "|" + compression;
         Path have = SAVED.get(key);
         if (have != null) {
@@ -73,7 +73,7 @@ final class ClassifyFixtures {
     }
 
     /** The frames a dump holds (its 2nd bitmap, as the format module reads it). */
-    static BitSet dumped(Path dump) throws IOException {
+    public static BitSet dumped(Path dump) throws IOException {
         try (DumpFile d = Dumps.open(dump)) {
             PhysicalMemory m = d.memory();
             BitSet b = new BitSet();

@@ -3,9 +3,11 @@ package io.kdump4j.capture.classify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kdump4j.capture.Compression;
+import io.kdump4j.testkit.Fixtures;
 import io.kdump4j.testkit.Makedumpfile;
 import java.nio.file.Path;
 import java.util.BitSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,5 +33,22 @@ class MakedumpfileLevelsTest {
                 level, mdf.cardinality(), we.cardinality(), onlyTheirs.cardinality(), onlyOurs.cardinality());
         assertEquals("{}", onlyTheirs.toString(), "frames makedumpfile dumps and we leave out at level " + level);
         assertEquals("{}", onlyOurs.toString(), "frames we dump and makedumpfile leaves out at level " + level);
+    }
+
+    /**
+     * arm64, which this machine's makedumpfile cannot read: the fixture's vmcore.kdump was written
+     * by makedumpfile 1.7.2 ({@code -c -d 31}) in the arm64 capture kernel from the same crash as
+     * its ELF core, so our level 31 save of the ELF core must hold the same frames.
+     */
+    @Test
+    void arm64SameFramesAsTheFixturesOwnMakedumpfileDump() throws Exception {
+        String c = ClassifyFixtures.ARM64_61;
+        BitSet mdf = ClassifyFixtures.dumped(Fixtures.dir(c).resolve("vmcore.kdump"));
+        BitSet we = ClassifyFixtures.dumped(ClassifyFixtures.ours(c, 31, Compression.LZO));
+        BitSet diff = (BitSet) mdf.clone();
+        diff.xor(we);
+        System.out.printf("%s -d 31: makedumpfile dumped %d frames, we dump %d; %d differ%n", c, mdf.cardinality(),
+                we.cardinality(), diff.cardinality());
+        assertEquals("{}", diff.toString(), "frames in one dump and not the other");
     }
 }
