@@ -2,6 +2,7 @@
 module io.kdump4j.cli {
     requires io.kdump4j.format;
     requires io.kdump4j.kernel;
+    requires io.kdump4j.capture;
     requires info.picocli;
 
     opens io.kdump4j.cli to info.picocli;
