@@ -73,7 +73,7 @@ final class MemMap {
             throw bad(source, "SECTION_SIZE_BITS=" + sectionBits + " and MAX_PHYSMEM_BITS=" + physBits
                     + " are not a SPARSEMEM layout (expected " + pageShift + " < SECTION_SIZE_BITS <= MAX_PHYSMEM_BITS <= 56)");
         }
-        if (sectionSize < 8 || sectionSize > pageSize || mapOffset < 0 || mapOffset + 8 > sectionSize) {
+        if (sectionSize < 8 || sectionSize > pageSize || mapOffset < 0 || mapOffset > sectionSize - 8) {
             throw bad(source, "SIZE(mem_section)=" + sectionSize + " with OFFSET(mem_section.section_mem_map)="
                     + mapOffset + " is not a struct mem_section");
         }

@@ -138,8 +138,10 @@ record PageLayout(
             missing.add("no OFFSET(page.mapping): cache and anonymous pages are not recognised");
         }
         long orders = vi.length("zone.free_area").orElse(11);
-        if (orders < 1 || orders > 20) {
-            throw bad(source, "LENGTH(zone.free_area)=" + orders + " is not a buddy allocator's order count (1 to 20)");
+        // At most 16 orders (a 2^15-page block; real kernels have 11 to 14), which bounds the
+        // classifier's chunk and its buffer.
+        if (orders < 1 || orders > 16) {
+            throw bad(source, "LENGTH(zone.free_area)=" + orders + " is not a buddy allocator's order count (1 to 16)");
         }
         return new PageLayout((int) size, flags, mapping, mapcount, priv, head, order, width, dtor, dtorWidth,
                 hugetlbDtor, vi.number("PG_head_mask").orElse(0), pgLru, pgPrivate, pgSwapcache,
@@ -191,7 +193,7 @@ record PageLayout(
             return ABSENT;
         }
         long v = o.getAsLong();
-        if (v < 0 || v + width > size) {
+        if (v < 0 || v > size - width) {
             throw bad(source, "OFFSET(page." + member + ")=" + v + " does not fit in SIZE(page)=" + size);
         }
         return (int) v;

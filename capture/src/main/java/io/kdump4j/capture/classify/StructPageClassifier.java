@@ -7,6 +7,7 @@ import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
+import io.kdump4j.kernel.Vmcoreinfo;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -87,11 +88,15 @@ public final class StructPageClassifier implements PageClassifier {
      *     array (the message says which key is missing or wrong)
      */
     public static StructPageClassifier open(KernelDump kernel) throws IOException {
-        String source = kernel.dump().name();
-        PageLayout layout = PageLayout.from(source, kernel.vmcoreinfo());
-        MemMap map = MemMap.read(source, kernel.vmcoreinfo(), kernel.memory(), layout.size(),
-                kernel.dump().memory().maxPfn());
-        return new StructPageClassifier(source, kernel.memory(), layout, map);
+        return open(kernel.dump().name(), kernel.vmcoreinfo(), kernel.memory(), kernel.dump().memory().maxPfn());
+    }
+
+    /** The classifier of {@code memory} as {@code vi} describes it (tests give it damaged VMCOREINFO). */
+    static StructPageClassifier open(String source, Vmcoreinfo vi, KernelMemory memory, long maxPfn)
+            throws IOException {
+        PageLayout layout = PageLayout.from(source, vi);
+        MemMap map = MemMap.read(source, vi, memory, layout.size(), maxPfn);
+        return new StructPageClassifier(source, memory, layout, map);
     }
 
     /** What this kernel's VMCOREINFO does not tell, and so which classes are never found (empty when all are). */
