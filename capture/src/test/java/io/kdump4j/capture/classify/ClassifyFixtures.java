@@ -72,6 +72,25 @@ public final class ClassifyFixtures {
         }
     }
 
+    /** Frames in one set and not the other, shortly: the count and the first few, in hex. */
+    public static String difference(BitSet expected, BitSet actual) {
+        BitSet d = (BitSet) expected.clone();
+        d.xor(actual);
+        StringBuilder b = new StringBuilder().append(d.cardinality()).append(" frames differ");
+        int shown = 0;
+        for (int i = d.nextSetBit(0); i >= 0 && shown < 16; i = d.nextSetBit(i + 1), shown++) {
+            b.append(shown == 0 ? ": " : ", ").append(expected.get(i) ? "-0x" : "+0x").append(Integer.toHexString(i));
+        }
+        return b.toString();
+    }
+
+    /** Fails unless the two frame sets are equal, naming a few differences (- only expected, + only actual). */
+    public static void assertSameFrames(BitSet expected, BitSet actual, String what) {
+        if (!expected.equals(actual)) {
+            throw new AssertionError(what + ": " + difference(expected, actual));
+        }
+    }
+
     /** The frames a dump holds (its 2nd bitmap, as the format module reads it). */
     public static BitSet dumped(Path dump) throws IOException {
         try (DumpFile d = Dumps.open(dump)) {
