@@ -119,6 +119,9 @@ final class SaveCommand implements Callable<Integer> {
                 progress.done();
             }
             summary(err, result);
+            if (options.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
+                warn(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
+            }
             if (result.complete()) {
                 return ExitCodes.OK;
             }
