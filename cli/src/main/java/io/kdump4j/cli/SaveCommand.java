@@ -104,7 +104,7 @@ final class SaveCommand implements Callable<Integer> {
                 saveLog(kernel, out);
                 options = options.withClassifier(classifier(kernel, options.dumpLevels()));
             }
-            SaveProgress progress = new SaveProgress(err, System.console() != null);
+            SaveProgress progress = new SaveProgress(err, System.console() != null && System.console().isTerminal());
             options = options.withListener(progress);
             SaveResult result;
             try {
