@@ -6,6 +6,11 @@
 #   speed x = makedumpfile time / kdump4j time   (above 1: kdump4j is faster)
 #   size  x = kdump4j bytes / makedumpfile bytes (1.00: same size)
 #   rss   x = kdump4j peak RSS / makedumpfile peak RSS
+#   anon  x = the same for anonymous memory only (peak RssAnon, sampled every 50 ms): kdump4j maps
+#             the source file, so its RSS counts the page-cache pages of the dump it has read
+#             (file-backed, shared, reclaimable; /proc/vmcore in a capture kernel maps old memory
+#             and uses none), while makedumpfile read()s into small buffers.
+# KDUMP4J_JAVA_OPTS passes JVM options (e.g. the small-heap capture-kernel flags of README.md).
 # kdump4j also writes TARGET.dmesg.txt (makedumpfile does not); that is in its time.
 # Usage: bench/save.sh [RUNS] [SOURCE]   (default 5 runs, the x86_64 6.1 ELF fixture)
 # Output goes to $BENCH_DIR (default /dev/shm, so that the disk does not dominate).
@@ -24,39 +29,51 @@ command -v makedumpfile >/dev/null || { echo "bench: makedumpfile missing (scrip
 
 tmp=$(mktemp -d "${BENCH_DIR:-/dev/shm}/kdump4j-bench.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 
-# run NAME CMD...: $runs runs of CMD writing $tmp/out; prints "median-seconds median-kib bytes"
+# run CMD...: $runs runs of CMD writing $tmp/out; prints "median-seconds median-kib median-anon-kib bytes"
 run() {
-  local ts=() rs=() i
+  local ts=() rs=() as=() i pid child anon a
   for ((i = 0; i < runs; i++)); do
     rm -f "$tmp"/out "$tmp"/out.*
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" \
-      || { echo "bench: failed: $*" >&2; cat "$tmp/err" >&2; return 1; }
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" &
+    pid=$!
+    anon=0
+    while kill -0 "$pid" 2>/dev/null; do
+      for child in $(pgrep -P "$pid"); do
+        a=$(awk '/^RssAnon/ {print $2}' "/proc/$child/status" 2>/dev/null || true)
+        [ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
+      done
+      sleep 0.05
+    done
+    wait "$pid" || { echo "bench: failed: $*" >&2; cat "$tmp/err" >&2; return 1; }
     read -r t r < "$tmp/time"
-    ts+=("$t"); rs+=("$r")
+    ts+=("$t"); rs+=("$r"); as+=("$anon")
   done
-  local tm rm
-  tm=$(printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  rm=$(printf '%s\n' "${rs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$tm $rm $(stat -c %s "$tmp/out")"
+  echo "$(median "${ts[@]}") $(median "${rs[@]}") $(median "${as[@]}") $(stat -c %s "$tmp/out")"
 }
 
-printf '%-12s %3s %8s %8s %9s %9s %11s %11s %7s %6s %6s\n' codec lvl threads "mdf s" "k4j s" "mdf MiB" \
-  "mdf bytes" "k4j bytes" "speed x" "size x" "rss x"
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+printf '%-6s %3s %7s %7s %7s %11s %11s %7s %6s %6s %6s\n' codec lvl threads "mdf s" "k4j s" "mdf bytes" \
+  "k4j bytes" "speed x" "size x" "rss x" "anon x"
 for codec in zlib lzo; do
   flag=-c; [ "$codec" = lzo ] && flag=-l
   for level in 1 31; do
     for threads in 1 2; do
       mt=(); [ "$threads" -gt 1 ] && mt=(--num-threads "$threads")
-      read -r mtime mrss msize < <(run makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
-      read -r ktime krss ksize < <(run "$root/bin/kdump4j" save -d "$level" -c "$codec" --threads "$threads" \
+      read -r mtime mrss manon msize < <(run makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
+      read -r ktime krss kanon ksize < <(run "$root/bin/kdump4j" save -d "$level" -c "$codec" --threads "$threads" \
         "$src" "$tmp/out")
-      printf '%-12s %3d %8d %8.2f %9.2f %9.1f %11d %11d %7.2f %6.3f %6.2f\n' "$codec" "$level" "$threads" \
-        "$mtime" "$ktime" "$(awk -v r="$mrss" 'BEGIN{print r/1024}')" "$msize" "$ksize" \
+      printf '%-6s %3d %7d %7.2f %7.2f %11d %11d %7.2f %6.3f %6.2f %6.2f\n' "$codec" "$level" "$threads" \
+        "$mtime" "$ktime" "$msize" "$ksize" \
         "$(awk -v a="$mtime" -v b="$ktime" 'BEGIN{print a/b}')" \
         "$(awk -v a="$ksize" -v b="$msize" 'BEGIN{print a/b}')" \
-        "$(awk -v a="$krss" -v b="$mrss" 'BEGIN{print a/b}')"
-      echo "  peak RSS: makedumpfile $((mrss / 1024)) MiB, kdump4j $((krss / 1024)) MiB" >&2
+        "$(awk -v a="$krss" -v b="$mrss" 'BEGIN{print a/b}')" \
+        "$(awk -v a="$kanon" -v b="$manon" 'BEGIN{print (b > 0 ? a/b : 0)}')"
+      echo "  peak RSS / RssAnon: makedumpfile $((mrss / 1024)) / $((manon / 1024)) MiB," \
+        "kdump4j $((krss / 1024)) / $((kanon / 1024)) MiB" >&2
     done
   done
 done
-echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc)"
+echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc); load: $(cut -d" " -f1-3 /proc/loadavg)"
