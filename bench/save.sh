@@ -71,8 +71,7 @@ for codec in zlib lzo; do
         "$(awk -v a="$ksize" -v b="$msize" 'BEGIN{print a/b}')" \
         "$(awk -v a="$krss" -v b="$mrss" 'BEGIN{print a/b}')" \
         "$(awk -v a="$kanon" -v b="$manon" 'BEGIN{print (b > 0 ? a/b : 0)}')"
-      echo "  peak RSS / RssAnon: makedumpfile $((mrss / 1024)) / $((manon / 1024)) MiB," \
-        "kdump4j $((krss / 1024)) / $((kanon / 1024)) MiB" >&2
+      echo "  peak RSS / RssAnon KiB: makedumpfile $mrss / $manon, kdump4j $krss / $kanon" >&2
     done
   done
 done
