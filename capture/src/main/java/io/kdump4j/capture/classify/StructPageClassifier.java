@@ -57,7 +57,6 @@ public final class StructPageClassifier implements PageClassifier {
     private final MemMap memMap;
     private final ByteOrder order;
     private final int chunkPfns;
-    private final boolean anonSafe;
     private final byte[] pages;
     private final byte[] classes;
     private final byte[] headPages;
@@ -68,6 +67,13 @@ public final class StructPageClassifier implements PageClassifier {
     private PageClass oneClass;
     private long oneFrames;
 
+    /** Classifies one head or single page with {@link PageRules} into {@link #oneClass} and {@link #oneFrames}. */
+    private void classifyOne(byte[] buf, int off, boolean next, long pfn) {
+        long r = PageRules.classify(layout, order, buf, off, next, pfn);
+        oneClass = PageRules.pageClass(r);
+        oneFrames = PageRules.frames(r);
+    }
+
     private StructPageClassifier(String source, KernelMemory memory, PageLayout layout, MemMap memMap) {
         this.source = source;
         this.memory = memory;
@@ -75,7 +81,6 @@ public final class StructPageClassifier implements PageClassifier {
         this.memMap = memMap;
         this.order = memory.arch().byteOrder();
         this.chunkPfns = Math.max(MIN_CHUNK_PFNS, 1 << (layout.freeAreaOrders() - 1));
-        this.anonSafe = layout.knowsSlab();
         this.pages = new byte[chunkPfns * layout.size()];
         this.classes = new byte[chunkPfns];
         this.headPages = new byte[2 * layout.size()];
@@ -215,73 +220,4 @@ public final class StructPageClassifier implements PageClassifier {
         return head + oneFrames > pfn ? oneClass : PageClass.KEPT;
     }
 
-    /**
-     * Classifies the struct page at {@code buf[off]} of frame {@code pfn} (not a tail) into
-     * {@link #oneClass} and {@link #oneFrames}; {@code next} says whether the first tail page
-     * follows it in {@code buf}.
-     */
-    private void classifyOne(byte[] buf, int off, boolean next, long pfn) {
-        PageLayout l = layout;
-        long flags = Bytes.s64(buf, off + l.flagsOffset(), order);
-        long mapping = l.mappingOffset() == PageLayout.ABSENT ? 0 : Bytes.s64(buf, off + l.mappingOffset(), order);
-        int mapcount = l.mapcountOffset() == PageLayout.ABSENT ? -1 : Bytes.s32(buf, off + l.mapcountOffset(), order);
-        long priv = l.privateOffset() == PageLayout.ABSENT ? 0 : Bytes.s64(buf, off + l.privateOffset(), order);
-        int compoundOrder = 0;
-        boolean hugetlb = false;
-        if (next && (flags & l.headMask()) != 0) {
-            int tail = off + l.size();
-            long flags1 = Bytes.s64(buf, tail + l.flagsOffset(), order);
-            if (l.hugetlbType().isPresent()) {
-                compoundOrder = (int) (flags1 & 0xff);
-                hugetlb = l.isType(mapcount, l.hugetlbType());
-            } else if (l.pgHugetlb() != PageLayout.ABSENT) {
-                compoundOrder = (int) (flags1 & 0xff);
-                hugetlb = PageLayout.test(flags1, l.pgHugetlb());
-            } else if (l.compoundOrderOffset() != PageLayout.ABSENT) {
-                compoundOrder = narrow(buf, tail + l.compoundOrderOffset(), l.compoundOrderWidth());
-                if (l.compoundDtorWidth() != PageLayout.ABSENT && l.hugetlbDtor() >= 0) {
-                    hugetlb = narrow(buf, tail + l.compoundDtorOffset(), l.compoundDtorWidth()) == l.hugetlbDtor();
-                }
-            } else {
-                compoundOrder = (int) (flags1 & 0xff);
-            }
-            // makedumpfile's sanity rule: a compound page is aligned to its size.
-            if (compoundOrder >= 63 || (pfn & ((1L << compoundOrder) - 1)) != 0) {
-                compoundOrder = 0;
-            }
-        }
-        long frames = 1L << compoundOrder;
-        boolean slab = l.isSlab(flags, mapcount);
-        boolean anon = anonSafe && (mapping & 1) != 0 && !slab;
-        PageClass c;
-        if (!slab && l.isType(mapcount, l.buddyType()) && l.privateOffset() != PageLayout.ABSENT) {
-            if (priv < 0 || priv >= l.freeAreaOrders()) {
-                c = PageClass.KEPT; // an impossible order: makedumpfile warns and keeps the page
-                frames = 1;
-            } else {
-                c = PageClass.FREE;
-                frames = 1L << priv;
-            }
-        } else if (l.isType(mapcount, l.unacceptedType())) {
-            c = PageClass.FREE;
-            frames = 1L << (l.freeAreaOrders() - 1);
-        } else if (l.isCache(flags) && !anon) {
-            c = PageLayout.test(flags, l.pgPrivate()) ? PageClass.CACHE_PRIVATE : PageClass.CACHE;
-        } else if (anon || hugetlb) {
-            c = PageClass.USER;
-        } else if (PageLayout.test(flags, l.pgHwpoison())) {
-            c = PageClass.HWPOISON;
-        } else if (!slab && l.isType(mapcount, l.offlineType())) {
-            c = PageClass.OFFLINE;
-        } else {
-            c = PageClass.KEPT;
-            frames = 1;
-        }
-        oneClass = c;
-        oneFrames = frames;
-    }
-
-    private int narrow(byte[] buf, int off, int width) {
-        return width == 2 ? Bytes.u16(buf, off, order) : buf[off] & 0xff;
-    }
 }
