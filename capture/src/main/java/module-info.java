@@ -5,6 +5,8 @@
  */
 module io.kdump4j.capture {
     requires transitive io.kdump4j.format;
+    requires transitive io.kdump4j.kernel;
 
     exports io.kdump4j.capture;
+    exports io.kdump4j.capture.classify;
 }

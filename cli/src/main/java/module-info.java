@@ -4,6 +4,7 @@ module io.kdump4j.cli {
     requires io.kdump4j.kernel;
     requires io.kdump4j.setup;
     requires io.kdump4j.analyze;
+    requires io.kdump4j.capture;
     requires info.picocli;
 
     opens io.kdump4j.cli to info.picocli;

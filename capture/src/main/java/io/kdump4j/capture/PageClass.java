@@ -10,8 +10,11 @@ public enum PageClass {
     KEPT(0),
     /** Filled with zeros (dump level bit 1). */
     ZERO(DumpLevel.EXCLUDE_ZERO),
-    /** Page cache without private data (bit 2). */
-    CACHE(DumpLevel.EXCLUDE_CACHE),
+    /**
+     * Page cache without private data: excluded by bit 2, and by bit 4 ("all cache": makedumpfile
+     * at level 4 alone excludes these too).
+     */
+    CACHE(DumpLevel.EXCLUDE_CACHE | DumpLevel.EXCLUDE_CACHE_PRIVATE),
     /** Page cache with private data, such as buffer heads (bit 4). */
     CACHE_PRIVATE(DumpLevel.EXCLUDE_CACHE_PRIVATE),
     /** User process data: anonymous pages (bit 8). */
@@ -23,14 +26,15 @@ public enum PageClass {
     /** Offline pages (PageOffline, e.g. ballooned out): never dumped, whatever the level. */
     OFFLINE(-1);
 
-    private final int levelBit;
+    /** The dump level bits that exclude this class (any of them); -1 for always. */
+    private final int levelBits;
 
-    PageClass(int levelBit) {
-        this.levelBit = levelBit;
+    PageClass(int levelBits) {
+        this.levelBits = levelBits;
     }
 
     /** Whether a dump at {@code level} leaves pages of this class out. */
     public boolean excludedAt(int level) {
-        return levelBit < 0 || (level & levelBit) != 0;
+        return levelBits < 0 || (level & levelBits) != 0;
     }
 }

@@ -16,6 +16,12 @@ public final class ExitCodes {
     public static final int BAD_DUMP = 4;
     /** The dump is readable but lacks what the command needs (filtered pages, no VMCOREINFO). */
     public static final int MISSING_DATA = 5;
+    /**
+     * {@code save}: a dump was written but is incomplete (the disk filled up, the source could not
+     * be read to the end). It keeps the name TARGET.incomplete and says so in its header; every
+     * page in it is valid.
+     */
+    public static final int INCOMPLETE = 6;
 
     private ExitCodes() {
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BtCommand.class,
             ModCommand.class,
             KmemCommand.class,
+            SaveCommand.class,
             ReassembleCommand.class,
             DemoCommand.class,
             CheckCommand.class,
@@ -35,7 +36,8 @@ import picocli.CommandLine.Command;
             "2:usage error",
             "3:a file could not be opened, read or written",
             "4:not a dump, or a truncated or corrupt one (file and offset are printed)",
-            "5:the dump lacks what the command needs (e.g. filtered pages, no VMCOREINFO)"
+            "5:the dump lacks what the command needs (e.g. filtered pages, no VMCOREINFO)",
+            "6:save: a dump was saved but is incomplete (TARGET.incomplete, marked in its header)"
         })
 public final class Kdump4j implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `kdump4j save` against `makedumpfile` on the same source, same dump
+# level and codec (zlib -c, lzo -l; levels 1 and 31), with 1 and 2 threads (makedumpfile
+# --num-threads 2 for the latter). Whole process, several runs each: median wall time, median
+# peak RSS (/usr/bin/time -f "%e %M") and output size; prints the ratios.
+#   speed x = makedumpfile time / kdump4j time   (above 1: kdump4j is faster)
+#   size  x = kdump4j bytes / makedumpfile bytes (1.00: same size)
+#   rss   x = kdump4j peak RSS / makedumpfile peak RSS
+#   anon  x = the same for anonymous memory only (peak RssAnon, sampled every 50 ms): kdump4j maps
+#             the source file, so its RSS counts the page-cache pages of the dump it has read
+#             (file-backed, shared, reclaimable; /proc/vmcore in a capture kernel maps old memory
+#             and uses none), while makedumpfile read()s into small buffers.
+# KDUMP4J_JAVA_OPTS passes JVM options (e.g. the small-heap capture-kernel flags of README.md).
+# kdump4j also writes TARGET.dmesg.txt (makedumpfile does not); that is in its time.
+# Usage: bench/save.sh [RUNS] [SOURCE]   (default 5 runs, the x86_64 6.1 ELF fixture)
+# Output goes to $BENCH_DIR (default /dev/shm, so that the disk does not dominate).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-5}
+cache="${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}/fixtures"
+src=${2:-$cache/x86_64-6.1.0-56-amd64/sysrq-elf/vmcore.elf}
+if [ ! -f "$src" ]; then
+  mkdir -p "$(dirname "$src")"
+  zstd -q -d -f -o "$src" "$root/../shared/fixtures/x86_64-6.1.0-56-amd64/sysrq-elf/vmcore.elf.zst"
+fi
+command -v makedumpfile >/dev/null || { echo "bench: makedumpfile missing (scripts/setup.sh)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)"; exit 2; }
+"$root/bin/kdump4j" --version >/dev/null   # build (and train the AOT cache) outside the timings
+
+tmp=$(mktemp -d "${BENCH_DIR:-/dev/shm}/kdump4j-bench.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
+
+# run CMD...: $runs runs of CMD writing $tmp/out; prints "median-seconds median-kib median-anon-kib bytes"
+run() {
+  local ts=() rs=() as=() i pid child anon a
+  for ((i = 0; i < runs; i++)); do
+    rm -f "$tmp"/out "$tmp"/out.*
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" &
+    pid=$!
+    anon=0
+    while kill -0 "$pid" 2>/dev/null; do
+      for child in $(pgrep -P "$pid"); do
+        a=$(awk '/^RssAnon/ {print $2}' "/proc/$child/status" 2>/dev/null || true)
+        [ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
+      done
+      sleep 0.05
+    done
+    wait "$pid" || { echo "bench: failed: $*" >&2; cat "$tmp/err" >&2; return 1; }
+    read -r t r < "$tmp/time"
+    ts+=("$t"); rs+=("$r"); as+=("$anon")
+  done
+  echo "$(median "${ts[@]}") $(median "${rs[@]}") $(median "${as[@]}") $(stat -c %s "$tmp/out")"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+printf '%-6s %3s %7s %7s %7s %11s %11s %7s %6s %6s %6s\n' codec lvl threads "mdf s" "k4j s" "mdf bytes" \
+  "k4j bytes" "speed x" "size x" "rss x" "anon x"
+for codec in zlib lzo; do
+  flag=-c; [ "$codec" = lzo ] && flag=-l
+  for level in 1 31; do
+    for threads in 1 2; do
+      mt=(); [ "$threads" -gt 1 ] && mt=(--num-threads "$threads")
+      read -r mtime mrss manon msize < <(run makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
+      read -r ktime krss kanon ksize < <(run "$root/bin/kdump4j" save -d "$level" -c "$codec" --threads "$threads" \
+        "$src" "$tmp/out")
+      printf '%-6s %3d %7d %7.2f %7.2f %11d %11d %7.2f %6.3f %6.2f %6.2f\n' "$codec" "$level" "$threads" \
+        "$mtime" "$ktime" "$msize" "$ksize" \
+        "$(awk -v a="$mtime" -v b="$ktime" 'BEGIN{print a/b}')" \
+        "$(awk -v a="$ksize" -v b="$msize" 'BEGIN{print a/b}')" \
+        "$(awk -v a="$krss" -v b="$mrss" 'BEGIN{print a/b}')" \
+        "$(awk -v a="$kanon" -v b="$manon" 'BEGIN{print (b > 0 ? a/b : 0)}')"
+      echo "  peak RSS / RssAnon KiB: makedumpfile $mrss / $manon, kdump4j $krss / $kanon" >&2
+    done
+  done
+done
+echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc); load: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -1,0 +1,298 @@
+package io.kdump4j.cli;
+
+import io.kdump4j.capture.Compression;
+import io.kdump4j.capture.Container;
+import io.kdump4j.capture.DumpLevel;
+import io.kdump4j.capture.PageClass;
+import io.kdump4j.capture.PageClassifier;
+import io.kdump4j.capture.SaveOptions;
+import io.kdump4j.capture.SaveResult;
+import io.kdump4j.capture.SaveSummary;
+import io.kdump4j.capture.Saver;
+import io.kdump4j.capture.classify.StructPageClassifier;
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.Dumps;
+import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.helpers.printk.KernelLog;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kdump4j save SOURCE TARGET|-}: what makedumpfile does in a capture kernel. Saves the
+ * kernel log to {@code TARGET.dmesg.txt} first (it survives when the dump does not fit), then
+ * the dump, filtered by dump level with page classes read from the crashed kernel's
+ * {@code struct page} array, compressed, written safely ({@link Saver}).
+ */
+@Command(name = "save", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Save a crash dump like makedumpfile: filter pages by dump level, compress, write a "
+                + "kdump-compressed, ELF or flattened dump.",
+            "SOURCE is /proc/vmcore or any dump kdump4j reads (re-filtering an existing dump works too). "
+                + "TARGET is written as TARGET.incomplete and renamed when done; '-' writes the flattened "
+                + "stream to stdout (for ssh or a raw device). The kernel log goes to TARGET.dmesg.txt first."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the dump is complete", "6:a dump was saved but is incomplete (full disk, unreadable "
+                + "source): TARGET.incomplete, marked so in its header", "other:see kdump4j --help"})
+final class SaveCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-d", "--dump-level"}, split = ",", paramLabel = "N", defaultValue = "31",
+            description = "Dump level 0-31, a sum of: 1 zero pages, 2 cache without private, 4 all cache, "
+                    + "8 user data, 16 free pages. A list (11,31) retries at the next level when the disk is "
+                    + "full. Default: ${DEFAULT-VALUE}.")
+    List<Integer> levels;
+
+    @Option(names = {"-c", "--compress"}, paramLabel = "CODEC",
+            description = "Page compression: zlib, lzo, snappy, zstd or none. Default: zlib (none for --format elf).")
+    String compress;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "kdump",
+            description = "kdump (kdump-compressed), elf, or flat (makedumpfile's flattened stream, -F). "
+                    + "Default: ${DEFAULT-VALUE}; '-' as TARGET implies flat.")
+    String format;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", defaultValue = "1",
+            description = "Compression threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--force", description = "Overwrite an existing TARGET.")
+    boolean force;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "/proc/vmcore or a dump file")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "the dump file to write, or - for stdout")
+    String target;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream err = System.err;
+        SaveOptions options = options();
+        boolean toStdout = target.equals("-");
+        Path out = toStdout ? null : Path.of(target);
+        if (out != null && Files.exists(out) && !force) {
+            throw new ParameterException(spec.commandLine(), target + " exists; remove it or use --force");
+        }
+        DumpFile dump = Dumps.open(source);
+        KernelDump kernel = null;
+        try {
+            try {
+                kernel = KernelDump.open(dump);
+            } catch (IOException e) {
+                // KernelDump.open closed the dump: reopen it to save without kernel knowledge.
+                dump = Dumps.open(source);
+                warn("the dump's kernel cannot be read (" + e.getMessage() + "): pages are not classified and "
+                        + "the kernel log is not saved");
+            }
+            if (kernel != null) {
+                saveLog(kernel, out);
+                options = options.withClassifier(classifier(kernel, options.dumpLevels()));
+            }
+            SaveProgress progress = new SaveProgress(err, System.console() != null && System.console().isTerminal());
+            options = options.withListener(progress);
+            SaveResult result;
+            try {
+                if (toStdout) {
+                    OutputStream stdout = new BufferedOutputStream(new PrintStreamOutput(System.out), 1 << 20);
+                    result = Saver.save(dump, options, stdout);
+                    stdout.flush();
+                } else {
+                    result = Saver.save(dump, options, out);
+                }
+            } finally {
+                progress.done();
+            }
+            summary(err, result);
+            if (options.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
+                warn(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
+            }
+            if (result.complete()) {
+                return ExitCodes.OK;
+            }
+            warn("the dump is INCOMPLETE: " + result.problem());
+            return ExitCodes.INCOMPLETE;
+        } finally {
+            if (kernel != null) {
+                kernel.close();
+            } else {
+                dump.close();
+            }
+        }
+    }
+
+    private SaveOptions options() {
+        for (int l : levels) {
+            if (l < 0 || l > DumpLevel.MAX) {
+                throw new ParameterException(spec.commandLine(), "dump level " + l + " is not 0 to 31");
+            }
+        }
+        Container container;
+        boolean flat;
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "kdump" -> {
+                container = Container.KDUMP;
+                flat = false;
+            }
+            case "flat" -> {
+                container = Container.KDUMP;
+                flat = true;
+            }
+            case "elf" -> {
+                container = Container.ELF;
+                flat = false;
+            }
+            default -> throw new ParameterException(spec.commandLine(), "--format " + format
+                    + " is not kdump, elf or flat");
+        }
+        if (target.equals("-") && container == Container.ELF) {
+            throw new ParameterException(spec.commandLine(), "an ELF dump cannot be streamed to stdout; use --format flat");
+        }
+        Compression c;
+        try {
+            c = compress == null ? (container == Container.ELF ? Compression.NONE : Compression.ZLIB)
+                    : Compression.fromId(compress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (container == Container.ELF && c != Compression.NONE) {
+            throw new ParameterException(spec.commandLine(), "an ELF dump cannot be compressed; use --format kdump");
+        }
+        if (threads < 1 || threads > 256) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 256");
+        }
+        return SaveOptions.defaults().withLevels(levels.stream().mapToInt(Integer::intValue).toArray())
+                .withContainer(container).withCompression(c).withFlattened(flat || target.equals("-"))
+                .withThreads(threads);
+    }
+
+    /**
+     * The kernel log, as {@code makedumpfile --dump-dmesg} writes it, to {@code TARGET.dmesg.txt}
+     * (through a temporary name, mode 0600). A log that cannot be read is a warning: the dump
+     * matters more.
+     */
+    private static void saveLog(KernelDump kernel, Path out) {
+        if (out == null) {
+            return;
+        }
+        Path log = out.resolveSibling(out.getFileName() + ".dmesg.txt");
+        Path tmp = out.resolveSibling(out.getFileName() + ".dmesg.txt.incomplete");
+        try {
+            var records = KernelLog.read(kernel);
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.SYNC), 1 << 16)) {
+                KernelLog.writeMakedumpfileText(records, o);
+            }
+            Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.err.println("kdump4j save: kernel log (" + records.size() + " records) saved to " + log);
+        } catch (IOException | RuntimeException e) {
+            warn("the kernel log could not be saved: " + e.getMessage());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the warning above already says the log is missing
+            }
+        }
+    }
+
+    /** The struct page classifier, or none (every page kept) when VMCOREINFO does not locate struct page. */
+    private static PageClassifier classifier(KernelDump kernel, List<Integer> levels) {
+        boolean needed = levels.stream().anyMatch(l -> (l & ~DumpLevel.EXCLUDE_ZERO) != 0);
+        try {
+            StructPageClassifier c = StructPageClassifier.open(kernel);
+            if (needed) {
+                c.limitations().forEach(l -> warn("page classes: " + l));
+            }
+            return c;
+        } catch (IOException e) {
+            if (needed) {
+                warn("pages cannot be classified from struct page (" + e.getMessage() + "): cache, user and free "
+                        + "pages are kept (the dump is larger, not wrong)");
+            }
+            return PageClassifier.NONE;
+        }
+    }
+
+    private static void summary(PrintStream err, SaveResult r) {
+        SaveSummary s = r.summary();
+        err.printf(Locale.ROOT, "kdump4j save: %s, dump level %d%s, %s%n", r.complete() ? "complete" : "INCOMPLETE",
+                s.dumpLevel(), r.levelsTried().size() > 1 ? " (tried " + r.levelsTried() + ")" : "",
+                r.path() == null ? "to stdout" : r.path().toString());
+        StringBuilder b = new StringBuilder();
+        for (PageClass c : PageClass.values()) {
+            long n = s.pages(c);
+            if (n > 0) {
+                b.append(b.isEmpty() ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                        .append(' ').append(n);
+            }
+        }
+        if (s.pagesFiltered() > 0) {
+            b.append(", filtered ").append(s.pagesFiltered());
+        }
+        if (s.pagesNotWritten() > 0) {
+            b.append(", NOT WRITTEN ").append(s.pagesNotWritten());
+        }
+        double secs = s.elapsed().toNanos() / 1e9;
+        err.printf(Locale.ROOT, "kdump4j save: %d pages: %s%n", s.pagesTotal(), b);
+        err.printf(Locale.ROOT, "kdump4j save: read %s, wrote %s (%.1f%%) in %.2f s (%.0f MiB/s read)%n",
+                SaveProgress.mib(s.bytesIn()), SaveProgress.mib(s.bytesOut()),
+                s.bytesIn() == 0 ? 0.0 : 100.0 * s.bytesOut() / s.bytesIn(), secs,
+                secs == 0 ? 0.0 : s.bytesIn() / (1024.0 * 1024.0) / secs);
+    }
+
+    private static void warn(String s) {
+        System.err.println("kdump4j save: warning: " + s);
+    }
+
+    /**
+     * Bytes to a {@link PrintStream} (System.out), turning its swallowed errors (a closed pipe)
+     * back into an {@link IOException}, so that a broken ssh pipe ends the save as a failure.
+     */
+    private static final class PrintStreamOutput extends OutputStream {
+        private final PrintStream out;
+
+        PrintStreamOutput(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            check();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            check();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            check();
+        }
+
+        private void check() throws IOException {
+            if (out.checkError()) {
+                throw new IOException("writing to stdout failed (closed pipe?)");
+            }
+        }
+    }
+}
