@@ -112,15 +112,24 @@ public final class InitScript {
                 fi
                 dir="/mnt$DUMP_PATH"
                 mkdir -p "$dir"
-                # Written under an -incomplete name, renamed only when whole.
-                if [ "$HAS_JAVA" = yes ] && kdump4j save --dump-level "$DUMP_LEVEL" --codec "$CODEC" /proc/vmcore "$dir/vmcore-incomplete"; then
-                    mv "$dir/vmcore-incomplete" "$dir/vmcore"
-                    say "save-done method=kdump4j bytes=$(stat -c %%s "$dir/vmcore")"
-                    sync; umount /mnt
-                    finish "$FINAL_ACTION"
+                # kdump4j save writes vmcore.incomplete, fsyncs and renames it to vmcore when whole;
+                # exit 6: saved but incomplete (disk full, unreadable source): keep it, marked.
+                if [ "$HAS_JAVA" = yes ]; then
+                    rc=0
+                    kdump4j save --dump-level "$DUMP_LEVEL" --compress "$CODEC" /proc/vmcore "$dir/vmcore" || rc=$?
+                    if [ "$rc" -eq 0 ]; then
+                        say "save-done method=kdump4j bytes=$(stat -c %%s "$dir/vmcore")"
+                        sync; umount /mnt
+                        finish "$FINAL_ACTION"
+                    elif [ "$rc" -eq 6 ]; then
+                        say "save-incomplete method=kdump4j bytes=$(stat -c %%s "$dir/vmcore.incomplete")"
+                        sync; umount /mnt
+                        finish "$FAILURE_ACTION"
+                    fi
+                    say "save-failed method=kdump4j rc=$rc"
                 fi
                 say "save-fallback method=dd"
-                rm -f "$dir/vmcore-incomplete"
+                rm -f "$dir/vmcore.incomplete"
                 if dd if=/proc/vmcore of="$dir/vmcore.%s-incomplete" bs=1M 2>/dev/null && sync; then
                     mv "$dir/vmcore.%s-incomplete" "$dir/vmcore.%s"
                     say "save-done method=dd bytes=$(stat -c %%s "$dir/vmcore.%s")"
@@ -140,9 +149,12 @@ public final class InitScript {
         return """
                 #!/bin/sh
                 # kdump4j in the capture initramfs: the bundled Java runtime with a heap sized for a
-                # crashkernel= reservation; no perf data files (no writable /tmp needed).
+                # crashkernel= reservation; no perf data files (no writable /tmp needed). Every module
+                # of the jlink'd runtime is resolved: the codecs need jdk.unsupported (sun.misc.Unsafe),
+                # which no named module requires.
                 exec /opt/kdump4j/java/bin/java -XX:-UsePerfData -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\
                   -Xss512k -Xmx${KDUMP4J_HEAP:-64m} --sun-misc-unsafe-memory-access=allow \\
+                  --add-modules ALL-SYSTEM \\
                   --enable-native-access=%s \\
                   -p /opt/kdump4j/lib -m %s "$@"
                 """.formatted(String.join(",", nativeModules), mainModuleAndClass);
