@@ -1,5 +1,6 @@
 package io.kdump4j.cli;
 
+import io.kdump4j.analyze.Json;
 import io.kdump4j.setup.check.CheckOptions;
 import io.kdump4j.setup.check.CheckReport;
 import io.kdump4j.setup.check.Finding;

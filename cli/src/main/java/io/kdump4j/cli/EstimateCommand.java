@@ -1,5 +1,6 @@
 package io.kdump4j.cli;
 
+import io.kdump4j.analyze.Json;
 import io.kdump4j.setup.check.CrashkernelEstimate;
 import io.kdump4j.setup.config.BootLoaderAdvice;
 import io.kdump4j.setup.config.Kdump4jConfig;

@@ -1,5 +1,6 @@
 package io.kdump4j.cli;
 
+import io.kdump4j.analyze.Json;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
 import java.io.IOException;

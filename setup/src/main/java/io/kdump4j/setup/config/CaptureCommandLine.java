@@ -24,7 +24,7 @@ public final class CaptureCommandLine {
             "crashkernel", "hugepages", "hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma",
             "log_buf_len", "slub_debug", "swiotlb", "quiet", "splash", "initrd", "BOOT_IMAGE",
             "rdinit", "init", "resume", "resume_offset", "nr_cpus", "maxcpus", "possible_cpus",
-            "panic", "kfence.sample_interval", "memmap", "mem", "elfcorehdr", "kdump4j.mode");
+            "panic", "kfence.sample_interval", "memmap", "mem", "elfcorehdr", "kdump4j.mode", "rootfstype");
 
     /** Added on every architecture. */
     static final List<String> COMMON = List.of(
@@ -34,7 +34,12 @@ public final class CaptureCommandLine {
             "cma=0",                    // no CMA area out of the reservation
             "hugetlb_cma=0",
             "kfence.sample_interval=0", // KFENCE's pool is 2 MiB we cannot spare
-            "panic=10");                // a capture kernel that panics reboots instead of hanging
+            "panic=10",                 // a capture kernel that panics reboots instead of hanging
+            // The initramfs unpacks into rootfs, a tmpfs capped at half of RAM when the kernel has
+            // CONFIG_TMPFS and no root= (init/do_mounts.c rootfs_init_fs_context): in a 192M
+            // reservation the Java image (56 MB unpacked) overflowed it and the jars unpacked last
+            // were cut short. ramfs has no cap; the reservation itself is the limit.
+            "rootfstype=ramfs");
 
     /** Added on x86_64 (kdump-utils' x86_64 list, minus what only matters to dracut or systemd). */
     static final List<String> X86_64 = List.of(
