@@ -1,5 +1,6 @@
 package io.kdump4j.capture;
 
+import io.kdump4j.kernel.Utsname;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -40,25 +40,7 @@ public final class KernelDump implements Closeable {
      */
     public static KernelDump open(DumpFile dump) throws IOException {
         try {
-            Note note = null;
-            for (Note n : dump.notes()) {
-                if (n.name().equals("VMCOREINFO")) {
-                    note = n;
-                    break;
-                }
-            }
-            if (note == null) {
-                throw new DumpFormatException(dump.name(), -1, "no VMCOREINFO note: the kernel's symbols and "
-                        + "layout are unknown (a QEMU dump of a guest without -device vmcoreinfo?)");
-            }
-            Vmcoreinfo vi = Vmcoreinfo.parse(dump.name(), note);
-            Arch arch = Arch.detect(dump, vi);
-            long pageSize = vi.pageSize().orElse(dump.memory().pageSize());
-            if (pageSize != arch.pageSize()) {
-                throw new DumpFormatException(dump.name(), note.descOffset(), "VMCOREINFO PAGESIZE=" + pageSize
-                        + " does not match " + arch.name() + " with " + arch.pageSize() + "-byte pages");
-            }
-            return new KernelDump(dump, vi, arch);
+            return of(dump);
         } catch (IOException | RuntimeException e) {
             try {
                 dump.close();
@@ -67,6 +49,33 @@ public final class KernelDump implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The kernel program over {@code dump} without taking ownership: nothing is closed on
+     * failure, and closing the result is the caller's choice. For code that holds the dump
+     * itself (the saver reads the header's utsname through this).
+     */
+    public static KernelDump of(DumpFile dump) throws IOException {
+        Note note = null;
+        for (Note n : dump.notes()) {
+            if (n.name().equals("VMCOREINFO")) {
+                note = n;
+                break;
+            }
+        }
+        if (note == null) {
+            throw new DumpFormatException(dump.name(), -1, "no VMCOREINFO note: the kernel's symbols and "
+                    + "layout are unknown (a QEMU dump of a guest without -device vmcoreinfo?)");
+        }
+        Vmcoreinfo vi = Vmcoreinfo.parse(dump.name(), note);
+        Arch arch = Arch.detect(dump, vi);
+        long pageSize = vi.pageSize().orElse(dump.memory().pageSize());
+        if (pageSize != arch.pageSize()) {
+            throw new DumpFormatException(dump.name(), note.descOffset(), "VMCOREINFO PAGESIZE=" + pageSize
+                    + " does not match " + arch.name() + " with " + arch.pageSize() + "-byte pages");
+        }
+        return new KernelDump(dump, vi, arch);
     }
 
     public DumpFile dump() {

@@ -1,10 +1,11 @@
 package io.kdump4j.capture.pipeline;
 
 import io.kdump4j.capture.SaveOptions;
-import io.kdump4j.capture.Utsname;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Note;
 import io.kdump4j.format.io.Bytes;
+import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.Utsname;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -73,8 +74,14 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
             ts = crash == null ? Instant.now() : Instant.ofEpochSecond(parseNumber(crash, 0));
         }
         Utsname uts = options.utsname();
-        if (uts == null) {
-            uts = KernelUtsname.read(source, vmcoreinfo, machine).orElse(null);
+        if (uts == null && !vmcoreinfo.isEmpty()) {
+            // init_uts_ns through the kernel module's address translation, as makedumpfile fills
+            // the header; a dump whose kernel cannot be read still saves, with OSRELEASE only.
+            try {
+                uts = KernelDump.of(source).utsname().orElse(null);
+            } catch (IOException | RuntimeException e) {
+                uts = null;
+            }
         }
         if (uts == null) {
             String release = value(vmcoreinfo, "OSRELEASE=");
@@ -123,6 +130,7 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
     }
 
     public List<String> utsFields() {
-        return utsname.fields();
+        return List.of(utsname.sysname(), utsname.nodename(), utsname.release(), utsname.version(),
+                utsname.machine(), utsname.domainname());
     }
 }
