@@ -6,6 +6,7 @@ import io.kdump4j.setup.initramfs.Compression;
 import io.kdump4j.setup.initramfs.InitramfsBuilder;
 import io.kdump4j.setup.initramfs.InitramfsReport;
 import io.kdump4j.setup.initramfs.InitramfsSpec;
+import io.kdump4j.setup.initramfs.JavaImage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,16 @@ final class InitramfsCommand implements Callable<Integer> {
     @Option(names = "--jdk", paramLabel = "DIR", description = "JDK for jlink (default: the running one)")
     Path jdk = Path.of(System.getProperty("java.home"));
 
+    @Option(names = "--target-jmods", paramLabel = "DIR",
+            description = "jmods of a JDK 25 for the capture kernel's architecture, linked by --jdk's jlink "
+                    + "(arm64 from x86_64: Debian's openjdk-25-jdk-headless:arm64, scripts/setup-java-arm64.sh)")
+    Path targetJmods;
+
+    @Option(names = "--sysroot", paramLabel = "DIR",
+            description = "where the target's shared libraries are (default /; with --target-jmods: unpacked "
+                    + "libc6, libgcc-s1, libstdc++6, zlib1g of that architecture)")
+    Path sysroot = Path.of("/");
+
     @Option(names = "--no-java", description = "no Java runtime: the capture side only makes a raw copy")
     boolean noJava;
 
@@ -72,7 +83,8 @@ final class InitramfsCommand implements Callable<Integer> {
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
         InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
-                noJava ? null : jdk, noJava ? List.of() : jars.isEmpty() ? ownJars() : jars, "io.kdump4j.cli/io.kdump4j.cli.Main",
+                noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
+                        "io.kdump4j.cli/io.kdump4j.cli.Main"),
                 firstBoot == null ? null : Files.readString(firstBoot), configFile(r, kernelConfig),
                 Compression.parse(compression), cache);
         InitramfsReport rep = InitramfsBuilder.build(spec);

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * /dev/console 5:1, /dev/null 1:3   device nodes as header fields
  * /lib/modules/NAME.ko        decompressed, in load order (/init lists them)
  * /opt/kdump4j/java/...       jlink runtime;  /opt/kdump4j/lib/*.jar  kdump4j
- * /lib/..., /lib64/...        glibc and friends the runtime needs (ldd)
+ * /lib/..., /lib64/...        glibc and friends the runtime needs (SharedLibraries)
  * /bin/kdump4j                launcher
  * /etc/kdump4j.conf           the config the image was built for
  * /etc/kdump4j/first-boot     optional hook for a normal boot (QEMU test)
@@ -100,10 +100,10 @@ public final class InitramfsBuilder {
         }
 
         long javaBytes = 0;
-        boolean java = spec.jdk() != null;
+        boolean java = spec.java() != null;
         if (java) {
             group = JAVA;
-            javaBytes = addJava(spec);
+            javaBytes = addJava(spec.java(), spec.cache());
         }
         group = ESSENTIAL;
         put("init", new Bytes(0755, InitScript.render(spec.config(), moduleNames, java).getBytes(StandardCharsets.UTF_8)));
@@ -117,9 +117,9 @@ public final class InitramfsBuilder {
         return write(spec, moduleNames, javaBytes);
     }
 
-    private long addJava(InitramfsSpec spec) throws IOException {
-        List<String> modules = JavaRuntime.modulesNeeded(spec.jdk(), spec.jars());
-        Path runtime = JavaRuntime.build(spec.jdk(), modules, spec.cache());
+    private long addJava(JavaImage image, Path cache) throws IOException {
+        List<String> modules = JavaRuntime.modulesNeeded(image.jdk(), image.jars());
+        Path runtime = JavaRuntime.build(image, modules, cache);
         long bytes = 0;
         try (Stream<Path> s = Files.walk(runtime)) {
             for (Path p : s.sorted().toList()) {
@@ -137,16 +137,16 @@ public final class InitramfsBuilder {
                 }
             }
         }
-        for (Map.Entry<String, Path> lib : JavaRuntime.sharedLibraries(runtime).entrySet()) {
-            put(lib.getKey().substring(1), new HostFile(0755, lib.getValue()));
+        for (Map.Entry<String, Path> lib : SharedLibraries.resolve(runtime, image.sysroot()).entrySet()) {
+            put(lib.getKey(), new HostFile(0755, lib.getValue()));
             bytes += Files.size(lib.getValue());
         }
-        for (Path jar : spec.jars()) {
+        for (Path jar : image.jars()) {
             put("opt/kdump4j/lib/" + jar.getFileName(), new HostFile(0644, jar));
             bytes += Files.size(jar);
         }
         List<String> nativeModules = List.of("io.kdump4j.setup");
-        put("bin/kdump4j", new Bytes(0755, InitScript.launcher(spec.main(), nativeModules).getBytes(StandardCharsets.UTF_8)));
+        put("bin/kdump4j", new Bytes(0755, InitScript.launcher(image.main(), nativeModules).getBytes(StandardCharsets.UTF_8)));
         return bytes;
     }
 

@@ -10,30 +10,50 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A minimal Java runtime for the capture kernel, made by {@code jlink} from a JDK and cached by
- * (JDK release file, modules, options) because jlink takes tens of seconds. The runtime is
- * dynamically linked against glibc, so {@link #sharedLibraries} lists the host libraries it
- * needs (by {@code ldd}), which go into the initramfs at the same paths.
+ * (JDK release or target jmods, modules, options) because jlink takes tens of seconds. For another
+ * architecture the host's jlink links that architecture's {@code jmods} (jlink only requires the
+ * same feature release, 25); the libraries the runtime loads come from {@link SharedLibraries}.
  */
 public final class JavaRuntime {
     static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files",
             "--compress", "zip-6");
+    /**
+     * For foreign jmods: {@code --strip-debug} would also strip native debug symbols with the
+     * host's objcopy, which cannot read aarch64 files, so only the Java debug attributes are
+     * stripped. Debian's jmods carry split {@code .debuginfo} files (600 MB for libjvm), which are
+     * left out.
+     */
+    static final List<String> CROSS_JLINK_OPTIONS = List.of("--strip-java-debug-attributes",
+            "--exclude-files", "**.debuginfo", "--no-man-pages", "--no-header-files", "--compress", "zip-6");
 
     private JavaRuntime() {
     }
 
-    /** The runtime for {@code modules} from {@code jdk}, built into {@code cache} unless already there. */
-    public static Path build(Path jdk, List<String> modules, Path cache) throws IOException {
+    /** The runtime for {@code modules} as {@code image} asks, built into {@code cache} unless already there. */
+    public static Path build(JavaImage image, List<String> modules, Path cache) throws IOException {
+        Path jdk = image.jdk();
         Path jlink = jdk.resolve("bin/jlink");
         if (!Files.isExecutable(jlink)) {
             throw new IOException(jdk + ": no bin/jlink (give a JDK 25, not a JRE, with --jdk)");
         }
-        String key = key(Files.readString(jdk.resolve("release")) + modules + JLINK_OPTIONS);
+        List<String> options = image.crossLinked() ? CROSS_JLINK_OPTIONS : JLINK_OPTIONS;
+        String source;
+        if (image.crossLinked()) {
+            Path base = image.jmods().resolve("java.base.jmod");
+            if (!Files.isRegularFile(base)) {
+                throw new IOException(image.jmods() + ": no java.base.jmod (give the jmods folder of a JDK 25)");
+            }
+            source = base.toRealPath() + " " + Files.size(base) + " " + Files.getLastModifiedTime(base)
+                    + " with " + Files.readString(jdk.resolve("release"));
+        } else {
+            source = Files.readString(jdk.resolve("release"));
+        }
+        String key = key(source + modules + options);
         Path out = cache.resolve("jlink").resolve(key);
         if (Files.isRegularFile(out.resolve("bin/java"))) {
             return out;
@@ -41,9 +61,12 @@ public final class JavaRuntime {
         Files.createDirectories(out.getParent());
         Path tmp = out.resolveSibling(key + ".tmp");
         deleteTree(tmp);
-        List<String> cmd = new ArrayList<>(List.of(jlink.toString(), "--add-modules", String.join(",", modules),
-                "--output", tmp.toString()));
-        cmd.addAll(JLINK_OPTIONS);
+        List<String> cmd = new ArrayList<>(List.of(jlink.toString()));
+        if (image.crossLinked()) {
+            cmd.addAll(List.of("--module-path", image.jmods().toString()));
+        }
+        cmd.addAll(List.of("--add-modules", String.join(",", modules), "--output", tmp.toString()));
+        cmd.addAll(options);
         run(cmd, 600);
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
         return out;
@@ -66,43 +89,6 @@ public final class JavaRuntime {
             mods.add(0, "java.base");
         }
         return mods.stream().sorted().toList();
-    }
-
-    /**
-     * Host shared libraries the runtime's executables and libraries load, from {@code ldd}: the
-     * path the loader will look them up by, mapped to the real file (symlinks resolved).
-     */
-    public static TreeMap<String, Path> sharedLibraries(Path runtime) throws IOException {
-        TreeMap<String, Path> libs = new TreeMap<>();
-        List<Path> elves = new ArrayList<>();
-        elves.add(runtime.resolve("bin/java"));
-        try (Stream<Path> s = Files.walk(runtime.resolve("lib"))) {
-            s.filter(p -> p.toString().endsWith(".so")).sorted().forEach(elves::add);
-        }
-        for (Path e : elves) {
-            String out;
-            try {
-                out = run(List.of("ldd", e.toString()), 60);
-            } catch (IOException notDynamic) {
-                continue;
-            }
-            for (String line : out.split("\n")) {
-                String l = line.strip();
-                String path = null;
-                int arrow = l.indexOf("=> ");
-                if (arrow >= 0) {
-                    String rest = l.substring(arrow + 3);
-                    int sp = rest.indexOf(' ');
-                    path = sp < 0 ? rest : rest.substring(0, sp);
-                } else if (l.startsWith("/")) {
-                    path = l.substring(0, l.indexOf(' ') < 0 ? l.length() : l.indexOf(' '));
-                }
-                if (path != null && path.startsWith("/") && !path.startsWith(runtime.toString())) {
-                    libs.put(path, Path.of(path).toRealPath());
-                }
-            }
-        }
-        return libs;
     }
 
     static String key(String s) {

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InitramfsBuilderTest {
     static InitramfsSpec spec(Path out, Path modules) {
         Kdump4jConfig c = Kdump4jConfig.defaults();
-        return new InitramfsSpec(out, c, null, modules, null, List.of(), "io.kdump4j.setup/io.kdump4j.setup.tool.SetupMain",
-                null, Map.of(), Compression.GZIP, Fixtures.cache());
+        return new InitramfsSpec(out, c, null, modules, null, null, Map.of(), Compression.GZIP, Fixtures.cache());
     }
 
     @Test
