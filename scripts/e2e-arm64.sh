@@ -101,7 +101,7 @@ fi
 saved=$(debugfs -R "ls /kdump4j" "$work/disk.img" 2>/dev/null | tr -s ' \t' '\n' | grep -E '^vmcore(\.elf)?$' | head -n 1 || true)
 [ -n "$saved" ] || { log "no dump saved"; exit 1; }
 debugfs -R "dump /kdump4j/$saved $work/$saved" "$work/disk.img" >/dev/null 2>&1
-log "saved $saved: $(stat -c %s "$work/$saved") bytes ($(grep -o 'save-done method=[a-z-]*' "$work/console.log" | head -n 1))"
+log "saved $saved: $(stat -c %s "$work/$saved") bytes ($(grep -o 'save-done method=[a-z0-9-]*' "$work/console.log" | head -n 1))"
 "$k4j" dmesg "$work/$saved" > "$work/dmesg.txt"
 grep -q "Kernel panic - not syncing: sysrq triggered crash" "$work/dmesg.txt" || { log "no panic in kdump4j dmesg"; exit 1; }
 log "kdump4j dmesg of the saved dump shows the panic: OK"

@@ -6,8 +6,8 @@
 #  - enables the arm64 architecture in dpkg and fetches with `apt-get download` Debian's current
 #    arm64 kernel and busybox-static:arm64, unpacked into ~/.cache/kdump4j/kernels/<release>/
 #    (vmlinuz, Image, config, modules, busybox).
-# No JDK >= 25 is packaged for arm64 in Debian 12 (bookworm has openjdk-17 only), so the arm64
-# guests carry no Java: see tests/e2e/README-arm64.md for how the cycle works without it.
+#  - fetches Debian 13's openjdk-25 arm64 jmods and libraries (scripts/setup-java-arm64.sh): Debian
+#    12 packages only openjdk-17 for arm64, and the guests run kdump4j on Java 25.
 # Idempotent. Prints the kernel directory on its last line.
 set -euo pipefail
 cache="${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}/kernels"
@@ -54,4 +54,5 @@ if [ ! -f "$dir/.complete" ]; then
   touch "$dir/.complete"
 fi
 ln -sfn "$release" "$cache/current-arm64"
+"$(dirname "$0")/setup-java-arm64.sh" >/dev/null
 echo "$dir"

@@ -9,8 +9,10 @@ if ! find_target; then
 fi
 mount "$dev" /mnt || { say "e2e-failed reason=mount"; poweroff -f; }
 say "kexec-load-begin"
-# kernel and initrd come from /etc/kdump4j.conf (the test points them at /mnt/boot/...)
-kdump4j load
+# kernel and initrd come from /etc/kdump4j.conf (the test points them at /mnt/boot/...). The
+# launcher's 64 MiB heap is sized for save in a capture kernel; the load holds the 32 MiB Image and
+# the initramfs as its segments.
+KDUMP4J_HEAP=192m kdump4j load
 say "kexec-load-done rc=$? crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 kdump4j check --json > /mnt/check.json
 say "check-done rc=$?"

@@ -7,7 +7,6 @@ import io.kdump4j.setup.fdt.FdtReader;
 import io.kdump4j.setup.kexec.KexecException;
 import io.kdump4j.setup.kexec.KexecLoadSyscall;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,9 +40,7 @@ public final class Arm64Loader {
             if (Files.size(initrd) > MAX_INITRD) {
                 throw new IOException(initrd + ": " + Files.size(initrd) + " bytes, more than a capture initramfs can be");
             }
-            try (InputStream in = Files.newInputStream(initrd)) {
-                rd = in.readAllBytes();
-            }
+            rd = Files.readAllBytes(initrd);   // one array of the file's size, not a growing buffer
         }
         Path tree = dtb != null ? dtb : host.path("/sys/firmware/fdt");
         if (!Files.isReadable(tree)) {
