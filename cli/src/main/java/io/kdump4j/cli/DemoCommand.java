@@ -76,7 +76,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new IOException("interrupted while the arm64 cycle ran", e);
         }
         String cache = System.getenv().getOrDefault("KDUMP4J_CACHE", System.getProperty("user.home") + "/.cache/kdump4j");
-        return Path.of(cache, "e2e-arm64", "demo", "vmcore.elf");
+        // kdump4j save in the capture kernel writes "vmcore"; the NO_JAVA variant's dd copy "vmcore.elf".
+        Path dir = Path.of(cache, "e2e-arm64", "demo");
+        return Files.exists(dir.resolve("vmcore")) ? dir.resolve("vmcore") : dir.resolve("vmcore.elf");
     }
 
     private static Path defaultDump() throws NoSuchFileException {

@@ -79,7 +79,14 @@ public final class MappedByteSource implements ByteSource {
             int ci = (int) (pos >>> chunkBits);
             long inChunk = pos & chunkMask;
             int n = (int) Math.min(length - done, chunks[ci].byteSize() - inChunk);
-            MemorySegment.copy(chunks[ci], ValueLayout.JAVA_BYTE, inChunk, dst, dstOffset + done, n);
+            try {
+                MemorySegment.copy(chunks[ci], ValueLayout.JAVA_BYTE, inChunk, dst, dstOffset + done, n);
+            } catch (InternalError fault) {
+                // The JVM turns a SIGBUS in a mapped copy into InternalError: the file was cut short
+                // after it was mapped, or its storage failed (a sparse file on a full tmpfs).
+                throw new IOException(name + ": cannot read " + what + " at offset " + pos
+                        + ": the mapped file is shorter than when it was opened, or its storage failed", fault);
+            }
             done += n;
             pos += n;
         }
