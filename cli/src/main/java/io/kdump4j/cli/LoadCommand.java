@@ -8,6 +8,8 @@ import io.kdump4j.setup.kexec.Arm64LoaderExecutable;
 import io.kdump4j.setup.kexec.KexecLoadSyscall;
 import io.kdump4j.setup.load.Arm64CapturePlan;
 import io.kdump4j.setup.load.Arm64Loader;
+import io.kdump4j.setup.load.X86CapturePlan;
+import io.kdump4j.setup.load.X86Loader;
 import io.kdump4j.setup.load.CaptureLoader;
 import java.nio.file.Files;
 import java.io.IOException;
@@ -61,6 +63,15 @@ final class LoadCommand implements Callable<Integer> {
             + "this kexec_load call, for targets that cannot run kdump4j (no Java 25); loads nothing here")
     Path emitLoader;
 
+    @Option(names = "--syscall", paramLabel = "CALL", description = "x86_64: auto (default: kexec_file_load, then "
+            + "kexec_load when that is missing or refuses the image), kexec_file_load or kexec_load (our own boot_params, "
+            + "ELF core header and purgatory)")
+    String syscall = "auto";
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "x86_64 or aarch64 (default: this machine's; aarch64 "
+            + "with --root or --emit-loader)")
+    String archOption;
+
     @Override
     public Integer call() throws IOException {
         Kdump4jConfig c = Kdump4jConfig.load(config);
@@ -70,7 +81,19 @@ final class LoadCommand implements Callable<Integer> {
         Path i = initrd != null ? initrd : c.initrdFor(release);
         List<String> extra = new ArrayList<>(c.append());
         extra.addAll(append);
-        String arch = root != null || emitLoader != null ? "aarch64" : CheckOptions.hostArch();
+        String arch = archOption != null ? archOption
+                : root != null || emitLoader != null ? "aarch64" : CheckOptions.hostArch();
+        CaptureLoader.Syscall call = switch (syscall) {
+            case "auto" -> CaptureLoader.Syscall.AUTO;
+            case "kexec_file_load" -> CaptureLoader.Syscall.KEXEC_FILE_LOAD;
+            case "kexec_load" -> CaptureLoader.Syscall.KEXEC_LOAD;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--syscall: auto, kexec_file_load or kexec_load, not " + syscall);
+        };
+        if (!arch.equals("x86_64") && !arch.equals("aarch64")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--arch: x86_64 or aarch64, not " + arch);
+        }
         String cmdline = CaptureLoader.commandLine(host, arch, extra);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kernel", k.toString());
@@ -91,9 +114,17 @@ final class LoadCommand implements Callable<Integer> {
             }
             dryRun = true;
         }
+        if (arch.equals("x86_64") && dryRun && call == CaptureLoader.Syscall.KEXEC_LOAD) {
+            X86CapturePlan plan = X86Loader.plan(host, k, i, cmdline);
+            m.put("entry", plan.entry());
+            if (!json) {
+                System.out.print(plan.describe());
+            }
+        }
         if (!dryRun) {
             long t0 = System.nanoTime();
-            CaptureLoader.Loaded l = CaptureLoader.load(host, arch, k, i, cmdline);
+            CaptureLoader.Loaded l = CaptureLoader.load(host, arch, k, i, cmdline, call);
+            m.put("syscall", l.syscall());
             m.put("kernel_bytes", l.kernelBytes());
             m.put("initrd_bytes", l.initrdBytes());
             m.put("reserved_bytes", l.reservedBytes());
@@ -104,7 +135,8 @@ final class LoadCommand implements Callable<Integer> {
             System.out.print(Json.write(m));
         } else {
             System.out.println((dryRun ? (emitLoader != null ? "wrote loader " + emitLoader + " for " : "would load ")
-                    : "loaded ") + k + " + " + i + "\ncmdline: " + cmdline);
+                    : "loaded ") + k + " + " + i + (m.containsKey("syscall") ? " with " + m.get("syscall") : "")
+                    + "\ncmdline: " + cmdline);
         }
         return ExitCodes.OK;
     }

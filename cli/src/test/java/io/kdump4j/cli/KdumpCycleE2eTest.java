@@ -26,7 +26,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole kdump cycle in QEMU with kdump4j alone (tests/e2e/README.md): the current Debian
@@ -40,14 +41,20 @@ class KdumpCycleE2eTest {
     static final int QEMU_TIMEOUT_S = Integer.getInteger("kdump4j.e2e.timeout", 300);
     static final String CRASHKERNEL = System.getProperty("kdump4j.e2e.crashkernel", "256M");
 
-    @Test
-    void crashSaveAndRead() throws Exception {
+    /**
+     * {@code auto}: kexec_file_load (Debian's x86_64 kernel has it). {@code kexec_load}: the
+     * fallback for kernels without it or that refuse the image, with kdump4j's own boot_params,
+     * ELF core header and purgatory ({@code kdump4j load --syscall kexec_load}).
+     */
+    @ParameterizedTest(name = "load with {0}")
+    @ValueSource(strings = {"auto", "kexec_load"})
+    void crashSaveAndRead(String syscall) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("kdump4j.e2e"), "the QEMU cycle runs with -Pe2e (-Dkdump4j.e2e=true)");
         Path kernelDir = Fixtures.cache().resolve("kernels/current");
         Assumptions.assumeTrue(Files.isRegularFile(kernelDir.resolve("vmlinuz")),
                 "no Debian kernel in " + kernelDir + ": run scripts/setup-e2e.sh");
         Path root = Path.of(System.getProperty("kdump4j.root", "..")).toAbsolutePath().normalize();
-        Path work = Files.createDirectories(Fixtures.cache().resolve("e2e/last"));
+        Path work = Files.createDirectories(Fixtures.cache().resolve(syscall.equals("auto") ? "e2e/last" : "e2e/" + syscall));
         Path staging = work.resolve("disk-root");
         deleteTree(staging);
         Files.createDirectories(staging.resolve("boot"));
@@ -73,7 +80,7 @@ class KdumpCycleE2eTest {
                 "--kernel-release", release, "--modules-dir", kernelDir.resolve("modules").toString(),
                 // Debian builds no /proc/config.gz: the guest's kdump4j check reads /boot/config-<release>.
                 "--kernel-config", kernelDir.resolve("config").toString(),
-                "--first-boot", root.resolve("tests/e2e/first-boot.sh").toString(),
+                "--first-boot", firstBoot(root, work, syscall).toString(),
                 "--compression", compression, "--cache", Fixtures.cache().toString(), "--json"));
         for (Path j : moduleJars(work)) {
             args.add("--jar");
@@ -112,6 +119,9 @@ class KdumpCycleE2eTest {
         assertTrue(log.contains("Kernel panic - not syncing: sysrq triggered crash"), "no panic in " + console);
         assertTrue(events.containsKey("kexec-load-done"), "load never finished: " + console);
         assertTrue(log.contains("kexec-load-done rc=0 crash_loaded=1"), "kdump4j load failed: " + console);
+        assertTrue(log.contains(" with " + (syscall.equals("auto") ? "kexec_file_load" : "kexec_load") + "\r\n")
+                || log.contains(" with " + (syscall.equals("auto") ? "kexec_file_load" : "kexec_load") + "\n"),
+                "kdump4j load did not report the system call asked for: " + console);
         assertTrue(log.contains("check-done rc=0"), "kdump4j check did not say ready: " + console);
         assertTrue(log.contains("reserved.fits"), "kdump4j check did not size the reservation against the initramfs");
         assertTrue(events.containsKey("save-done"), "the capture kernel saved nothing: " + console);
@@ -163,6 +173,18 @@ class KdumpCycleE2eTest {
         double panicToSaved = events.get("save-done") - events.get("kernel-panic");
         System.out.printf(Locale.ROOT, "e2e: panic-to-saved %.2f s, crashkernel=%s, qemu total %.2f s%n",
                 panicToSaved, CRASHKERNEL, events.get("qemu-exit"));
+    }
+
+    /** tests/e2e/first-boot.sh, with {@code kdump4j load --syscall SYSCALL} unless auto. */
+    static Path firstBoot(Path root, Path work, String syscall) throws IOException {
+        Path script = root.resolve("tests/e2e/first-boot.sh");
+        if (syscall.equals("auto")) {
+            return script;
+        }
+        String text = Files.readString(script);
+        assertTrue(text.contains("\nkdump4j load\n"), "tests/e2e/first-boot.sh no longer has a plain kdump4j load line");
+        return Files.writeString(work.resolve("first-boot.sh"), text.replace("\nkdump4j load\n",
+                "\nkdump4j load --syscall " + syscall + "\n"));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.kdump4j.setup.config.CaptureCommandLine;
 import io.kdump4j.setup.config.KernelCommandLine;
 import io.kdump4j.setup.kexec.KexecException;
 import io.kdump4j.setup.kexec.KexecFileLoadSyscall;
+import io.kdump4j.setup.kexec.KexecLoadSyscall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +17,23 @@ import java.util.List;
  * that the common mistakes get a precise message rather than an errno.
  */
 public final class CaptureLoader {
-    /** What was loaded. */
-    public record Loaded(Path kernel, Path initrd, String cmdline, long kernelBytes, long initrdBytes, long reservedBytes) {
+    /** What was loaded, and through which system call. */
+    public record Loaded(Path kernel, Path initrd, String cmdline, long kernelBytes, long initrdBytes, long reservedBytes,
+            String syscall) {
     }
+
+    /** Which system call loads: on x86_64 {@code AUTO} tries kexec_file_load, then kexec_load. */
+    public enum Syscall {
+        AUTO, KEXEC_FILE_LOAD, KEXEC_LOAD
+    }
+
+    /**
+     * kexec_file_load errors after which kexec_load may still work: ENOSYS (no CONFIG_KEXEC_FILE),
+     * ENOEXEC (no loader for this image format), EKEYREJECTED and EBADMSG (signature checks of
+     * CONFIG_KEXEC_SIG_FORCE; kexec_load is not signature-checked, though lockdown refuses it,
+     * with EPERM, which is not retried).
+     */
+    static final java.util.Set<Integer> FILE_LOAD_FALLBACK = java.util.Set.of(38, 8, 129, 74);
 
     private CaptureLoader() {
     }
@@ -30,6 +45,11 @@ public final class CaptureLoader {
     }
 
     public static Loaded load(HostFiles host, String arch, Path kernel, Path initrd, String cmdline) throws IOException {
+        return load(host, arch, kernel, initrd, cmdline, Syscall.AUTO);
+    }
+
+    public static Loaded load(HostFiles host, String arch, Path kernel, Path initrd, String cmdline, Syscall syscall)
+            throws IOException {
         if (!Files.isReadable(kernel)) {
             throw new IOException(kernel + ": capture kernel not found or not readable (give --kernel)");
         }
@@ -44,14 +64,28 @@ public final class CaptureLoader {
         }
         long k = Files.size(kernel);
         long i = initrd == null ? 0 : Files.size(initrd);
+        String used;
         if (arch.equals("aarch64")) {
             // Debian's arm64 kernels have no kexec_file_load: kexec_load with our own device
             // tree, ELF core header and purgatory.
             Arm64Loader.load(Arm64Loader.plan(host, kernel, initrd, cmdline, null));
+            used = "kexec_load";
+        } else if (syscall == Syscall.KEXEC_LOAD) {
+            X86Loader.load(X86Loader.plan(host, kernel, initrd, cmdline));
+            used = "kexec_load";
         } else {
-            new KexecFileLoadSyscall(arch).load(kernel, initrd, cmdline, true);
+            try {
+                new KexecFileLoadSyscall(arch).load(kernel, initrd, cmdline, true);
+                used = "kexec_file_load";
+            } catch (KexecException e) {
+                if (syscall == Syscall.KEXEC_FILE_LOAD || !FILE_LOAD_FALLBACK.contains(e.errno())) {
+                    throw e;
+                }
+                X86Loader.load(X86Loader.plan(host, kernel, initrd, cmdline));
+                used = "kexec_load (kexec_file_load: " + e.getMessage() + ")";
+            }
         }
-        return new Loaded(kernel, initrd, cmdline, k, i, st.reservedBytes());
+        return new Loaded(kernel, initrd, cmdline, k, i, st.reservedBytes(), used);
     }
 
     public static void unload(String arch) throws KexecException {
@@ -59,6 +93,15 @@ public final class CaptureLoader {
             Arm64Loader.unload();
             return;
         }
-        new KexecFileLoadSyscall(arch).unload(true);
+        // Either call unloads what either loaded (both clear the same kexec_crash_image); only
+        // kexec_file_load works under lockdown, only kexec_load without CONFIG_KEXEC_FILE.
+        try {
+            new KexecFileLoadSyscall(arch).unload(true);
+        } catch (KexecException e) {
+            if (e.errno() != 38) {
+                throw e;
+            }
+            new KexecLoadSyscall(arch).unload(true);
+        }
     }
 }
