@@ -24,8 +24,7 @@ public enum Errno {
             + "accepts (COMMAND_LINE_SIZE, 2048 on x86_64), or an initramfs given with KEXEC_FILE_NO_INITRAMFS",
             "shorten --append; check the kernel is new enough for kexec_file_load (Linux 3.17+ on x86_64, 5.0+ on arm64)"),
     ENOSYS(38, "kexec_file_load is not in this kernel (CONFIG_KEXEC_FILE is not set)",
-            "use a kernel built with CONFIG_KEXEC_FILE=y; kdump4j has no kexec_load fallback yet (kexec-tools' "
-                    + "kexec -p -c works meanwhile)"),
+            "kdump4j load falls back to kexec_load by itself (--syscall auto); --syscall kexec_file_load was given"),
     EMSGSIZE(90, "a segment is larger than the kernel allows", "make the initramfs smaller"),
     /**
      * kernel/kexec_file.c kexec_locate_mem_hole(): no hole in the reservation for a segment. Seen
