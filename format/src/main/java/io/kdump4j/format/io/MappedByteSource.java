@@ -73,22 +73,25 @@ public final class MappedByteSource implements ByteSource {
     @Override
     public void read(long offset, byte[] dst, int dstOffset, int length, String what) throws IOException {
         checkRange(offset, length, what);
-        long pos = offset;
-        int done = 0;
-        while (done < length) {
-            int ci = (int) (pos >>> chunkBits);
-            long inChunk = pos & chunkMask;
-            int n = (int) Math.min(length - done, chunks[ci].byteSize() - inChunk);
-            try {
+        // The JVM turns a SIGBUS in a mapped copy (the file was cut short after it was mapped,
+        // or its storage failed: a sparse file on a full tmpfs) into an InternalError that it
+        // delivers at the next safepoint poll, which may be the loop's back edge or the return,
+        // not the copy: so the whole loop and the return are inside the try.
+        try {
+            long pos = offset;
+            int done = 0;
+            while (done < length) {
+                int ci = (int) (pos >>> chunkBits);
+                long inChunk = pos & chunkMask;
+                int n = (int) Math.min(length - done, chunks[ci].byteSize() - inChunk);
                 MemorySegment.copy(chunks[ci], ValueLayout.JAVA_BYTE, inChunk, dst, dstOffset + done, n);
-            } catch (InternalError fault) {
-                // The JVM turns a SIGBUS in a mapped copy into InternalError: the file was cut short
-                // after it was mapped, or its storage failed (a sparse file on a full tmpfs).
-                throw new IOException(name + ": cannot read " + what + " at offset " + pos
-                        + ": the mapped file is shorter than when it was opened, or its storage failed", fault);
+                done += n;
+                pos += n;
             }
-            done += n;
-            pos += n;
+            return;
+        } catch (InternalError fault) {
+            throw new IOException(name + ": cannot read " + what + " at offset " + offset + " (" + length
+                    + " bytes): the mapped file is shorter than when it was opened, or its storage failed", fault);
         }
     }
 
