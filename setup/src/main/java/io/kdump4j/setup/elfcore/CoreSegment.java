@@ -23,4 +23,10 @@ public record CoreSegment(int type, long vaddr, long paddr, long size, String wh
     public static CoreSegment load(long vaddr, long paddr, long size, String what) {
         return new CoreSegment(PT_LOAD, vaddr, paddr, size, what);
     }
+
+    /** One line of a dry-run plan. */
+    public String describe() {
+        return "%s paddr 0x%09x size 0x%09x vaddr 0x%016x  %s".formatted(type == PT_NOTE ? "PT_NOTE" : "PT_LOAD", paddr,
+                size, vaddr, what);
+    }
 }

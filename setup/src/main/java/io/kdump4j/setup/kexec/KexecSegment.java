@@ -23,4 +23,9 @@ public record KexecSegment(String name, byte[] bytes, long mem, long memsz) {
     public long end() {
         return mem + memsz;
     }
+
+    /** One line of a dry-run plan. */
+    public String describe() {
+        return "segment %-20s mem 0x%09x-0x%09x memsz %9d bufsz %9d".formatted(name, mem, end() - 1, memsz, bytes.length);
+    }
 }

@@ -113,15 +113,13 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
         b.append("kexec_load(KEXEC_ON_CRASH | KEXEC_ARCH_AARCH64), crash reservation 0x%x-0x%x (%d MiB)%n"
                 .formatted(crashStart, crashEnd - 1, (crashEnd - crashStart) >> 20));
         for (KexecSegment s : segments) {
-            b.append("  segment %-16s mem 0x%09x-0x%09x memsz %9d bufsz %9d%n".formatted(s.name(), s.mem(), s.end() - 1,
-                    s.memsz(), s.bytes().length));
+            b.append("  ").append(s.describe()).append(System.lineSeparator());
         }
         b.append("  entry 0x%x (purgatory: x0 = device tree, branch to the Image)%n".formatted(entry));
         b.append("  capture memory free after the segments: %d MiB%n".formatted(freeBytes() >> 20));
         b.append("ELF core header (%d bytes, %d program headers):%n".formatted(elfcorehdr, core.size()));
         for (CoreSegment c : core) {
-            b.append("  %s paddr 0x%09x size 0x%09x vaddr 0x%016x  %s%n".formatted(
-                    c.type() == CoreSegment.PT_NOTE ? "PT_NOTE" : "PT_LOAD", c.paddr(), c.size(), c.vaddr(), c.what()));
+            b.append("  ").append(c.describe()).append(System.lineSeparator());
         }
         b.append("capture command line: ").append(cmdline).append(System.lineSeparator());
         return b.toString();

@@ -206,8 +206,7 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         b.append("kexec_load(KEXEC_ON_CRASH | KEXEC_ARCH_X86_64), crash reservation 0x%x-0x%x (%d MiB)%n"
                 .formatted(crashStart, crashEnd - 1, (crashEnd - crashStart) >> 20));
         for (KexecSegment s : segments) {
-            b.append("  segment %-20s mem 0x%09x-0x%09x memsz %9d bufsz %9d%n".formatted(s.name(), s.mem(), s.end() - 1,
-                    s.memsz(), s.bytes().length));
+            b.append("  ").append(s.describe()).append(System.lineSeparator());
         }
         b.append("  entry 0x%x (purgatory: GDT, %%rsi = boot_params, jump to the kernel's 64-bit entry)%n".formatted(entry));
         b.append("capture memory map (%d entries):%n".formatted(e820.size()));
@@ -222,8 +221,7 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         }
         b.append("ELF core header (%d program headers):%n".formatted(core.size()));
         for (CoreSegment c : core) {
-            b.append("  %s paddr 0x%09x size 0x%09x vaddr 0x%016x  %s%n".formatted(
-                    c.type() == CoreSegment.PT_NOTE ? "PT_NOTE" : "PT_LOAD", c.paddr(), c.size(), c.vaddr(), c.what()));
+            b.append("  ").append(c.describe()).append(System.lineSeparator());
         }
         b.append("capture command line: ").append(cmdline).append(System.lineSeparator());
         return b.toString();
