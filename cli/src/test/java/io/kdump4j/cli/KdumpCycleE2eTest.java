@@ -137,6 +137,15 @@ class KdumpCycleE2eTest {
         long size = Files.size(saved);
         String sizeLine = log.lines().filter(l -> l.contains("KDUMP4J vmcore size=")).findFirst().orElseThrow();
         long vmcoreSize = Long.parseLong(sizeLine.replaceAll(".*size=(\\d+).*", "$1"));
+        Path fileLoadConsole = Fixtures.cache().resolve("e2e/last/console.log");
+        if (!syscall.equals("auto") && Files.exists(fileLoadConsole)) {
+            // Same machine, same layout: our ELF core header must give the /proc/vmcore the
+            // kernel's own header gave in the kexec_file_load run (the declared order runs it first).
+            String other = Files.readString(fileLoadConsole).lines().filter(l -> l.contains("KDUMP4J vmcore size="))
+                    .findFirst().orElseThrow();
+            assertEquals(Long.parseLong(other.replaceAll(".*size=(\\d+).*", "$1")), vmcoreSize,
+                    "/proc/vmcore size after our kexec_load header vs the kernel's kexec_file_load header");
+        }
         if (captureJava) {
             assertTrue(size < vmcoreSize / 4, "a level-31 zlib dump is far smaller than /proc/vmcore: " + size);
         } else {

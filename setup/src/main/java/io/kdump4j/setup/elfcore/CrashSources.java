@@ -21,12 +21,14 @@ import java.util.Map;
  * (kernel/ksysfs.c);</li>
  * <li>{@code /proc/iomem}: System RAM, "Kernel code"/"Kernel data" and the "Crash kernel"
  * reservation;</li>
- * <li>VMCOREINFO itself from {@code /proc/kcore} ({@link KcoreVmcoreinfo}) and {@code _stext} from
- * {@code /proc/kallsyms} (a cross-check only, see {@link KernelText}).</li>
+ * <li>VMCOREINFO itself from {@code /proc/kcore} ({@link KcoreVmcoreinfo}), and {@code _stext} and
+ * {@code _end} from {@code /proc/kallsyms} ({@code _stext} a cross-check only, see
+ * {@link KernelText}; {@code _end}, listed only with CONFIG_KALLSYMS_ALL, where x86_64's kernel
+ * image segment ends, {@link X86CoreHeader}).</li>
  * </ul>
  */
 public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long vmcoreinfoSize, Iomem iomem,
-        Map<String, String> vmcoreinfo, long stext) {
+        Map<String, String> vmcoreinfo, long stext, long end) {
     /** One possible CPU's crash note buffer. */
     public record CpuNote(int cpu, long address, long size) {
     }
@@ -37,6 +39,12 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
     public CrashSources {
         cpuNotes = List.copyOf(cpuNotes);
         vmcoreinfo = Map.copyOf(vmcoreinfo);
+    }
+
+    /** Without {@code _end} (kallsyms hides it or has no KALLSYMS_ALL). */
+    public CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long vmcoreinfoSize, Iomem iomem,
+            Map<String, String> vmcoreinfo, long stext) {
+        this(cpuNotes, vmcoreinfoAddress, vmcoreinfoSize, iomem, vmcoreinfo, stext, 0);
     }
 
     public static CrashSources read(HostFiles host) throws IOException {
@@ -73,7 +81,8 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
                 host.path("/proc/iomem") + ": cannot read")));
         Map<String, String> info = Files.isReadable(host.path("/proc/kcore"))
                 ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : Map.of();
-        return new CrashSources(notes, hex(parts[0], where), hex(parts[1], where), iomem, info, stext(host));
+        long[] syms = symbols(host);
+        return new CrashSources(notes, hex(parts[0], where), hex(parts[1], where), iomem, info, syms[0], syms[1]);
     }
 
     /** "0-3", "0,2-5", "0" into CPU numbers. */
@@ -109,19 +118,21 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
         }
     }
 
-    /** {@code _stext} from /proc/kallsyms, 0 when absent or hidden (kptr_restrict). */
-    private static long stext(HostFiles host) {
+    /** {@code _stext} and {@code _end} from /proc/kallsyms, 0 when absent or hidden (kptr_restrict). */
+    private static long[] symbols(HostFiles host) {
+        long[] out = new long[2];
         try (BufferedReader r = Files.newBufferedReader(host.path("/proc/kallsyms"), StandardCharsets.US_ASCII)) {
             String line;
-            while ((line = r.readLine()) != null) {
-                if (line.endsWith(" _stext")) {
-                    return Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
+            while ((line = r.readLine()) != null && (out[0] == 0 || out[1] == 0)) {
+                int slot = line.endsWith(" _stext") ? 0 : line.endsWith(" _end") ? 1 : -1;
+                if (slot >= 0) {
+                    out[slot] = Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // Only a cross-check: without it KernelText relies on VMCOREINFO alone.
-            return 0;
+            // Only a cross-check and a size: without them the header relies on VMCOREINFO and iomem.
+            return new long[2];
         }
-        return 0;
+        return out;
     }
 }

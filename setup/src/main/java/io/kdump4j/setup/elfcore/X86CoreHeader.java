@@ -82,7 +82,17 @@ public final class X86CoreHeader {
         if (stext.isPresent() || src.stext() != 0) {
             source += ", consistent with _stext";
         }
-        return CoreSegment.load(vaddr, paddr, last + 1 - paddr, "kernel image: " + source);
+        long size = last + 1 - paddr;
+        // The kernel's own header ends the image at _end, past the .brk area that follows the
+        // BSS; /proc/iomem's "Kernel bss" stops at __bss_stop. kallsyms has _end with
+        // KALLSYMS_ALL (Debian's x86_64 kernels set it); a value outside 64 MiB past the BSS is
+        // not believed.
+        long end = src.end();
+        if (end != 0 && Long.compareUnsigned(end, vaddr + size) >= 0 && end - (vaddr + size) < 64L << 20) {
+            size = end - vaddr;
+            source += ", to _end from /proc/kallsyms";
+        }
+        return CoreSegment.load(vaddr, paddr, size, "kernel image: " + source);
     }
 
     private static Optional<Long> symbol(CrashSources src, String key) {
