@@ -19,6 +19,10 @@
 #   16g: the 16 GiB core that testkit's LargeElfCore builds from that fixture (real pages and
 #        their struct pages; generated once into ~/.cache/kdump4j/bench, about 2.5 GB on disk).
 # CODECS, LEVELS and THREADS (space-separated) narrow the rows; defaults "zlib lzo", "1 31", "1 2".
+# MDF_MAX_THREADS=1 runs makedumpfile single-threaded in the 2-thread rows too: its --num-threads
+# mode is much slower than its single thread here (zlib -d 1 on the fixture: 36 s against 1.9 s),
+# and on the 16 GiB core it would take many minutes per run; kdump4j's 2-thread rows are then
+# compared with makedumpfile's faster mode.
 # Output goes to $BENCH_DIR (default /dev/shm, so that the disk does not dominate).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,14 +82,15 @@ median() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc); load at start: $(cut -d" " -f1-3 /proc/loadavg)"
+echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc);" \
+  "makedumpfile threads at most ${MDF_MAX_THREADS:-2}; load at start: $(cut -d" " -f1-3 /proc/loadavg)"
 printf '%-6s %3s %7s %7s %7s %11s %11s %7s %6s %6s %6s %7s %7s\n' codec lvl threads "mdf s" "k4j s" "mdf bytes" \
   "k4j bytes" "speed x" "size x" "rss x" "anon x" "other m" "other k"
 for codec in ${CODECS:-zlib lzo}; do
   flag=-c; [ "$codec" = lzo ] && flag=-l
   for level in ${LEVELS:-1 31}; do
     for threads in ${THREADS:-1 2}; do
-      mt=(); [ "$threads" -gt 1 ] && mt=(--num-threads "$threads")
+      mt=(); [ "$threads" -gt 1 ] && [ "${MDF_MAX_THREADS:-$threads}" -gt 1 ] && mt=(--num-threads "$threads")
       read -r mtime mrss manon msize mother < <(run makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
       read -r ktime krss kanon ksize kother < <(run "$root/bin/kdump4j" save -d "$level" -c "$codec" --threads "$threads" \
         "$src" "$tmp/out")

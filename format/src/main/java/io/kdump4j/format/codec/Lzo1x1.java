@@ -128,67 +128,75 @@ final class Lzo1x1 {
             }
             ii -= pending;
             pending = 0;
-            int t = ip - ii;
-            if (t != 0) {
-                if (t <= 3) {
-                    dst[o - 2] |= (byte) t;
-                } else if (t <= 18) {
-                    dst[o++] = (byte) (t - 3);
-                } else {
-                    int tt = t - 18;
-                    dst[o++] = 0;
-                    while (tt > 255) {
-                        tt -= 255;
-                        dst[o++] = 0;
-                    }
-                    dst[o++] = (byte) tt;
-                }
-                System.arraycopy(src, ii, dst, o, t);
-                o += t;
-            }
-            int mLen = 4;
-            long v = (long) LONG.get(src, ip + mLen) ^ (long) LONG.get(src, mPos + mLen);
-            boolean capped = false;
-            while (v == 0) {
-                mLen += 8;
-                v = (long) LONG.get(src, ip + mLen) ^ (long) LONG.get(src, mPos + mLen);
-                if (ip + mLen >= ipEnd) {
-                    capped = true;
-                    break;
-                }
-            }
-            if (!capped) {
-                mLen += Long.numberOfTrailingZeros(v) >>> 3;
-            }
-            int mOff = ip - mPos;
+            o = literals(src, ii, ip - ii, dst, o);
+            int mLen = matchLength(src, ip, mPos, ipEnd);
+            o = match(dst, o, mLen, ip - mPos);
             ip += mLen;
             ii = ip;
-            if (mLen <= M2_MAX_LEN && mOff <= M2_MAX_OFFSET) {
-                mOff -= 1;
-                dst[o++] = (byte) (((mLen - 1) << 5) | ((mOff & 7) << 2));
-                dst[o++] = (byte) (mOff >>> 3);
-            } else if (mOff <= M3_MAX_OFFSET) {
-                mOff -= 1;
-                if (mLen <= M3_MAX_LEN) {
-                    dst[o++] = (byte) (M3_MARKER | (mLen - 2));
-                } else {
-                    o = extendedLength(dst, o, M3_MARKER, mLen - M3_MAX_LEN);
-                }
-                dst[o++] = (byte) (mOff << 2);
-                dst[o++] = (byte) (mOff >>> 6);
-            } else {
-                mOff -= 0x4000;
-                if (mLen <= M4_MAX_LEN) {
-                    dst[o++] = (byte) (M4_MARKER | ((mOff >>> 11) & 8) | (mLen - 2));
-                } else {
-                    o = extendedLength(dst, o, M4_MARKER | ((mOff >>> 11) & 8), mLen - M4_MAX_LEN);
-                }
-                dst[o++] = (byte) (mOff << 2);
-                dst[o++] = (byte) (mOff >>> 6);
-            }
         }
         op = o;
         return inEnd - (ii - pending);
+    }
+
+    /** The literal run {@code src[ii, ii+t)} that comes before a match (none when {@code t} is 0). */
+    private static int literals(byte[] src, int ii, int t, byte[] dst, int o) {
+        if (t == 0) {
+            return o;
+        }
+        if (t <= 3) {
+            dst[o - 2] |= (byte) t;
+        } else if (t <= 18) {
+            dst[o++] = (byte) (t - 3);
+        } else {
+            o = extendedLength(dst, o, 0, t - 18);
+        }
+        System.arraycopy(src, ii, dst, o, t);
+        return o + t;
+    }
+
+    /**
+     * The length of the match at {@code ip} with {@code mPos} (4 bytes already equal): 8 bytes at a
+     * time, and no further once it reaches {@code ipEnd}.
+     */
+    private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {
+        int mLen = 4;
+        long v = (long) LONG.get(src, ip + mLen) ^ (long) LONG.get(src, mPos + mLen);
+        while (v == 0) {
+            mLen += 8;
+            v = (long) LONG.get(src, ip + mLen) ^ (long) LONG.get(src, mPos + mLen);
+            if (ip + mLen >= ipEnd) {
+                return mLen;
+            }
+        }
+        return mLen + (Long.numberOfTrailingZeros(v) >>> 3);
+    }
+
+    /** A match of {@code mLen} bytes at distance {@code mOff}: M2, M3 or M4. */
+    private static int match(byte[] dst, int o, int mLen, int mOff) {
+        if (mLen <= M2_MAX_LEN && mOff <= M2_MAX_OFFSET) {
+            mOff -= 1;
+            dst[o++] = (byte) (((mLen - 1) << 5) | ((mOff & 7) << 2));
+            dst[o++] = (byte) (mOff >>> 3);
+            return o;
+        }
+        if (mOff <= M3_MAX_OFFSET) {
+            mOff -= 1;
+            if (mLen <= M3_MAX_LEN) {
+                dst[o++] = (byte) (M3_MARKER | (mLen - 2));
+            } else {
+                o = extendedLength(dst, o, M3_MARKER, mLen - M3_MAX_LEN);
+            }
+        } else {
+            mOff -= 0x4000;
+            if (mLen <= M4_MAX_LEN) {
+                dst[o++] = (byte) (M4_MARKER | ((mOff >>> 11) & 8) | (mLen - 2));
+            } else {
+                o = extendedLength(dst, o, M4_MARKER | ((mOff >>> 11) & 8), mLen - M4_MAX_LEN);
+            }
+        }
+        dst[o++] = (byte) (mOff << 2);
+        dst[o++] = (byte) (mOff >>> 6);
+        return o;
     }
 
     /** An instruction byte with length bits 0, then {@code n} in zero bytes of 255 and a last byte. */
