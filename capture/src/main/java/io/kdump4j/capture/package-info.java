@@ -9,6 +9,12 @@
  *                            zero-filled)    results back in PFN order)                                FlattenedSink (a stream)
  * </pre>
  *
+ * <p>Pages travel in recycled batches. With one thread there is no hand-over at all; with N, the
+ * calling thread classifies frames and writes results while N threads read (when the source
+ * allows concurrent reads: a mapped or positionally read file such as an ELF core or
+ * /proc/vmcore), test and compress pages. A zero page of a mapped source is recognised in place,
+ * without copying it.
+ *
  * <p>What decides which pages go in: the dump level ({@link io.kdump4j.capture.DumpLevel}); the
  * frame classes a {@link io.kdump4j.capture.PageClassifier} gives (the kernel module reads
  * {@code struct page}; without one every frame is kept); zero pages, found here from their bytes;

@@ -18,6 +18,11 @@ final class FailingSource implements DumpFile {
     private final PhysicalMemory memory;
 
     FailingSource(DumpFile real, long failAfterReads) {
+        this(real, failAfterReads, false);
+    }
+
+    /** With {@code concurrent}, says it can be read from several threads (the saver then reads on its compression threads). */
+    FailingSource(DumpFile real, long failAfterReads, boolean concurrent) {
         this.real = real;
         this.failAfter = failAfterReads;
         PhysicalMemory m = real.memory();
@@ -34,6 +39,11 @@ final class FailingSource implements DumpFile {
                     throw new DumpFormatException(real.name(), paddr, "injected read error");
                 }
                 m.read(paddr, dst, dstOffset, length);
+            }
+
+            @Override
+            public boolean concurrentReads() {
+                return concurrent && m.concurrentReads();
             }
 
             @Override

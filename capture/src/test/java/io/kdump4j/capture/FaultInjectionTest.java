@@ -194,6 +194,31 @@ class FaultInjectionTest {
         Files.delete(r.path());
     }
 
+    /**
+     * The same with two threads that read the pages themselves: reads happen out of PFN order, so
+     * which frame fails first varies, but every page before it is written and correct, and the
+     * rest is lost, not missing.
+     */
+    @Test
+    void sourceFailingMidwayOnCompressionThreadsGivesAnIncompleteKdump() throws Exception {
+        Path target = work().resolve("failing-source-threads.kdump");
+        SaveResult r;
+        long failAfter = 120_000;
+        try (FailingSource src = new FailingSource(Dumps.open(source(CASE)), failAfter, true)) {
+            assertTrue(src.memory().concurrentReads());
+            r = Saver.save(src, options(Compression.LZO, 1).withThreads(2), target);
+        }
+        assertEquals(SaveResult.Status.INCOMPLETE, r.status());
+        assertTrue(r.problem().contains("injected read error"), r.problem());
+        try (KdumpCheckReader k = new KdumpCheckReader(r.path(), le()); DumpFile src = Dumps.open(source(CASE))) {
+            assertEquals(0x8 | 0x2, k.status);
+            long lost = checkWrittenPagesAndCountLost(k);
+            assertTrue(lost >= src.memory().pagesPresent() - failAfter, "lost " + lost);
+            assertTrue(lost < src.memory().pagesPresent(), "lost " + lost);
+        }
+        Files.delete(r.path());
+    }
+
     /** A stream (ssh) cannot be rewound, but it still ends properly and says incomplete once rebuilt. */
     @Test
     void sourceFailingMidwayEndsTheStreamMarkedIncomplete() throws Exception {

@@ -131,7 +131,7 @@ public final class ElfWriter {
             for (LoadRegion r : regions) {
                 counter.startRegion(r);
                 for (long pfn = counter.firstPfn(r); pfn < counter.endPfn(r); pfn++) {
-                    counter.page(pfn, job.candidate(pfn), null);
+                    counter.page(pfn, job.candidate(pfn), null, 0);
                 }
                 counter.endRegion();
             }
@@ -140,7 +140,7 @@ public final class ElfWriter {
         PageReader reader = new PageReader(memory);
         try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),
                 job.options().threads(), page -> counter.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED,
-                        null))) {
+                        null, 0))) {
             for (LoadRegion r : regions) {
                 counter.startRegion(r);
                 for (long pfn = counter.firstPfn(r); pfn < counter.endPfn(r); pfn++) {
@@ -149,7 +149,7 @@ public final class ElfWriter {
                             p.add(pfn);
                         } catch (SourceReadException e) {
                             // Planned as dumped: the writing pass stops at this page and marks the dump incomplete.
-                            counter.page(pfn, true, null);
+                            counter.page(pfn, true, null, 0);
                         }
                     } else {
                         p.pass(pfn);
@@ -204,7 +204,8 @@ public final class ElfWriter {
                             }
                         }
                     }
-                    builder.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED, page.data());
+                    builder.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED, page.data(),
+                            page.offset());
                 })) {
             for (LoadRegion r : regions) {
                 builder.startRegion(r);

@@ -69,10 +69,11 @@ final class SegmentBuilder {
     /**
      * The next frame of the region.
      *
-     * @param page the page's bytes when {@code dumped} (only the part inside the region is used);
-     *     null while planning
+     * @param page the array holding the page's bytes when {@code dumped} (only the part inside the
+     *     region is used); null while planning
+     * @param offset where the page starts in {@code page}
      */
-    void page(long pfn, boolean dumped, byte[] page) throws IOException {
+    void page(long pfn, boolean dumped, byte[] page, int offset) throws IOException {
         long base = pfn * pageSize;
         long lo = Math.max(base, region.paddr());
         long hi = Math.min(base + pageSize, region.end());
@@ -106,7 +107,7 @@ final class SegmentBuilder {
             pending = 0;
             pendingPages = 0;
         }
-        emitter.data(page, (int) (lo - base), len);
+        emitter.data(page, offset + (int) (lo - base), len);
         filesz += len;
     }
 

@@ -82,6 +82,7 @@ public final class KdumpWriter {
     private boolean headerWritten;
     private int rankCycle = -1;
     private long[] subRank;
+    private CycleBitmap rankBits;
 
     public KdumpWriter(WriteJob job) throws IOException {
         this.job = job;
@@ -243,7 +244,10 @@ public final class KdumpWriter {
         return out;
     }
 
-    /** Adds {@code [s, e)} cut at boundaries of {@code step} frames ({@code step} divides the cycle). */
+    /**
+     * Adds {@code [s, e)} cut at boundaries of {@code step} frames (a range can cross a cycle
+     * boundary when {@code step} does not divide the cycle).
+     */
     private void split(long s, long e, List<PfnRange> out, int step) {
         while (s < e) {
             long next = Math.min(e, (s / step + 1) * step);
@@ -255,8 +259,9 @@ public final class KdumpWriter {
     /**
      * The descriptor slot of the first dumpable frame at or after {@code pfn}: the dumpable
      * frames before it. Counted from the cycle's planned base plus, per cycle, one scan that
-     * records the count at every sub-range boundary (ranges are visited cycle by cycle, so the
-     * scan is done about once per cycle).
+     * records the count at every sub-range boundary and the dumpable frames in {@link #rankBits}
+     * (ranges are visited cycle by cycle, so the scan is done about once per cycle, and ranges
+     * then take their frames from those bits instead of classifying them again).
      */
     private long rank(long pfn, long[] base) {
         int c = (int) (pfn / cycle);
@@ -264,9 +269,11 @@ public final class KdumpWriter {
         int sub = subRange();
         if (subRank == null) {
             subRank = new long[cycle / sub + 2];
+            rankBits = new CycleBitmap(cycle);
         }
         if (c != rankCycle) {
             rankCycle = c;
+            rankBits.reset(cycleFirst);
             long n = base[c];
             long end = Math.min(cycleFirst + cycle, facts.maxPfn());
             for (long p = cycleFirst; p < end; p++) {
@@ -274,6 +281,7 @@ public final class KdumpWriter {
                     subRank[(int) ((p - cycleFirst) / sub)] = n;
                 }
                 if (job.candidate(p)) {
+                    rankBits.set(p);
                     n++;
                 }
             }
@@ -281,7 +289,7 @@ public final class KdumpWriter {
         int k = (int) ((pfn - cycleFirst) / sub);
         long n = subRank[k];
         for (long p = cycleFirst + (long) k * sub; p < pfn; p++) {
-            if (job.candidate(p)) {
+            if (rankBits.get(p)) {
                 n++;
             }
         }
@@ -305,34 +313,63 @@ public final class KdumpWriter {
         PageReader reader = new PageReader(memory);
         stats.track(reader, sink::bytesOut);
         try (PagePipeline pipeline = new PagePipeline(reader, job.options().compression().kind(), zeroShared,
-                job.options().filter(), job.options().threads(), this::accept)) {
+                job.options().filter(), job.options().threads(), memory.concurrentReads(), this::accept)) {
             for (PfnRange u : units()) {
-                cycleStart = u.start();
-                cycleEnd = u.end();
-                // In PFN order descIndex simply runs on (and absorbs filtered frames); out of order
-                // no frame is filtered, so the planned counts place each range's descriptors.
-                if (!inOrder) {
-                    descIndex = rank(cycleStart, base);
+                long start = u.start();
+                long end = u.end();
+                if (inOrder) {
+                    // In PFN order descIndex simply runs on (and absorbs filtered frames), and the
+                    // pipeline is drained after each range: a filtered frame clears its bit in
+                    // bitmap2, which is rewritten then.
+                    cycleStart = start;
+                    cycleEnd = end;
+                    bitmap2.reset(start);
+                    cycleDescCount = 0;
+                    filteredInCycle = false;
+                    fillBitmaps(null, bitmap2);
+                    for (long pfn = start; pfn < end; pfn++) {
+                        if (bitmap2.get(pfn)) {
+                            pipeline.add(pfn);
+                        }
+                    }
+                    pipeline.flush();
+                    endRange(start, end);
+                    continue;
                 }
-                bitmap2.reset(cycleStart);
-                cycleDescCount = 0;
-                filteredInCycle = false;
-                fillBitmaps(null, bitmap2);
-                for (long pfn = cycleStart; pfn < cycleEnd; pfn++) {
-                    if (bitmap2.get(pfn)) {
+                // Out of order no frame is filtered, so the planned counts place each range's
+                // descriptors, and ranges follow each other through the pipeline without draining
+                // it: markers open and close each range in delivery order.
+                long first = rank(start, base);
+                pipeline.mark(() -> {
+                    descIndex = first;
+                    cycleDescCount = 0;
+                });
+                for (long pfn = start; pfn < end; pfn++) {
+                    if (pfn / cycle != rankCycle) {
+                        // A range may cross into the next cycle when the sub-range step does not divide it.
+                        rank(pfn, base);
+                    }
+                    if (rankBits.get(pfn)) {
                         pipeline.add(pfn);
                     }
                 }
-                pipeline.flush();
-                data.flush();
-                writeCycleDescs(cycleDescCount);
-                if (filteredInCycle) {
-                    // Only in PFN order, where ranges are whole cycles starting on a byte of the bitmap.
-                    writeBitmap(layout.offsetBitmap2(), bitmap2);
-                }
+                pipeline.mark(() -> endRange(start, end));
             }
+            pipeline.flush();
         } finally {
             stats.report();
+        }
+    }
+
+    /** Ends a range of frames whose pages were all delivered: its data, then its descriptors. */
+    private void endRange(long start, long end) throws IOException {
+        data.flush();
+        writeCycleDescs(cycleDescCount);
+        if (filteredInCycle) {
+            // Only in PFN order, where ranges are whole cycles starting on a byte of the bitmap.
+            cycleStart = start;
+            cycleEnd = end;
+            writeBitmap(layout.offsetBitmap2(), bitmap2);
         }
     }
 
@@ -351,7 +388,7 @@ public final class KdumpWriter {
             }
             case STORED -> {
                 long at = data.position();
-                data.write(p.data(), 0, p.length());
+                data.write(p.data(), p.offset(), p.length());
                 addDesc(at, p.length(), p.flags(), at + p.length());
                 stats.count(PageClass.KEPT);
             }

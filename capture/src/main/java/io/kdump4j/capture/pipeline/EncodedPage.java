@@ -1,15 +1,11 @@
 package io.kdump4j.capture.pipeline;
 
 /**
- * One page after the compression threads are done with it.
- *
- * @param pfn the page frame number
- * @param outcome what became of the page
- * @param flags the {@code DUMP_DH_COMPRESSED_*} flag of {@code data}, 0 when raw
- * @param data the bytes to store ({@code length} of them from 0); null unless {@link Outcome#STORED}
- * @param length the stored length
+ * One page after the compression threads are done with it, as the {@link PagePipeline} hands it
+ * to its sink. The pipeline reuses one instance and its buffers for every page: a sink must copy
+ * what it keeps before it returns.
  */
-public record EncodedPage(long pfn, Outcome outcome, int flags, byte[] data, int length) {
+public final class EncodedPage {
 
     public enum Outcome {
         /** Bytes to store (compressed, or raw when compression did not shrink the page). */
@@ -20,5 +16,52 @@ public record EncodedPage(long pfn, Outcome outcome, int flags, byte[] data, int
         FILTERED,
         /** Never read: excluded before the pipeline (by class), passed through to keep PFN order. */
         PASSED
+    }
+
+    private long pfn;
+    private Outcome outcome;
+    private int flags;
+    private byte[] data;
+    private int offset;
+    private int length;
+
+    EncodedPage set(long pfn, Outcome outcome, int flags, byte[] data, int offset, int length) {
+        this.pfn = pfn;
+        this.outcome = outcome;
+        this.flags = flags;
+        this.data = data;
+        this.offset = offset;
+        this.length = length;
+        return this;
+    }
+
+    /** The page frame number. */
+    public long pfn() {
+        return pfn;
+    }
+
+    /** What became of the page. */
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** The {@code DUMP_DH_COMPRESSED_*} flag of {@link #data}, 0 when raw. */
+    public int flags() {
+        return flags;
+    }
+
+    /** The array holding the bytes to store, from {@link #offset}; null unless {@link Outcome#STORED}. */
+    public byte[] data() {
+        return data;
+    }
+
+    /** Where the stored bytes start in {@link #data}. */
+    public int offset() {
+        return offset;
+    }
+
+    /** The stored length. */
+    public int length() {
+        return length;
     }
 }

@@ -3,10 +3,9 @@ package io.kdump4j.capture.pipeline;
 import io.kdump4j.capture.PageFilter;
 import io.kdump4j.format.codec.PageCodec;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,47 +13,79 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads pages in PFN order on the calling thread, encodes them (zero test, content filter,
- * compression) on N threads, and hands the results back in PFN order to a {@link Sink}, on the
- * calling thread. Memory is bounded: at most {@code 2 * threads + 1} batches of
- * {@value #BATCH} pages are in flight.
+ * Takes page frames in PFN order on the calling thread, encodes them (zero test, content filter,
+ * compression) in batches of {@value #BATCH}, and hands the results back in PFN order to a
+ * {@link Sink}, on the calling thread.
  *
- * <p>When a source read fails, every page read before it is still delivered, then the
- * {@link SourceReadException} is thrown: the dump keeps everything up to the bad page.
+ * <p>With one thread there is no executor and no hand-over: the calling thread fills a batch,
+ * encodes it and delivers it. With N threads, N compression threads encode batches while the
+ * calling thread plans the next ones and writes the finished ones; when the source allows
+ * concurrent reads ({@link io.kdump4j.format.mem.PhysicalMemory#concurrentReads()}) the
+ * compression threads also read the pages, so that copying them out of the source is spread over
+ * the threads too. Memory is bounded: at most {@code 2 * threads + 1} batches are in flight, and
+ * batches are recycled; nothing is allocated per page.
+ *
+ * <p>When a source read fails, every page before it is still delivered, then the
+ * {@link SourceReadException} is thrown: the dump keeps everything up to the bad page. Where the
+ * calling thread reads, it is thrown by the {@link #add} of the bad page; where the compression
+ * threads read, by the {@link #add} or {@link #flush} that delivers its batch.
  */
 public final class PagePipeline implements AutoCloseable {
-    static final int BATCH = 64;
+    static final int BATCH = 128;
 
-    /** Receives encoded pages in PFN order. */
+    /** Receives encoded pages in PFN order; the page and its bytes are only valid during the call. */
     @FunctionalInterface
     public interface Sink {
         void accept(EncodedPage page) throws IOException;
     }
 
+    /** An action run in PFN order with the pages, on the calling thread (see {@link #mark}). */
+    @FunctionalInterface
+    public interface Marker {
+        void run() throws IOException;
+    }
+
     private final PageReader reader;
     private final int pageSize;
     private final Sink sink;
+    private final boolean readInWorkers;
+    private final boolean excludeZero;
     private final ExecutorService pool;
     private final ThreadLocal<PageEncoder> encoders;
+    private final ThreadLocal<PageReader> readers;
     private final PageEncoder inline;
     private final int maxInFlight;
-    private final ArrayDeque<Future<List<EncodedPage>>> inFlight = new ArrayDeque<>();
-    private long[] pfns = new long[BATCH];
-    private boolean[] passed = new boolean[BATCH];
-    private byte[] buf;
-    private int count;
+    private final int outCapacity;
+    private final ArrayDeque<Future<PageBatch>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<PageBatch> spare = new ArrayDeque<>();
+    private final EncodedPage view = new EncodedPage();
+    private PageBatch current;
 
+    /** A pipeline whose pages are read on the calling thread. */
     public PagePipeline(PageReader reader, PageCodec.Kind codec, boolean excludeZero, PageFilter filter, int threads,
             Sink sink) {
+        this(reader, codec, excludeZero, filter, threads, false, sink);
+    }
+
+    /**
+     * @param concurrentReads whether the compression threads may read the pages (the source must
+     *     allow concurrent reads); read failures then surface when their batch is delivered
+     */
+    public PagePipeline(PageReader reader, PageCodec.Kind codec, boolean excludeZero, PageFilter filter, int threads,
+            boolean concurrentReads, Sink sink) {
         this.reader = reader;
         this.pageSize = reader.pageSize();
         this.sink = sink;
-        this.buf = new byte[BATCH * pageSize];
+        this.excludeZero = excludeZero;
+        this.outCapacity = PageEncoder.outputCapacity(codec, BATCH, pageSize);
         if (threads <= 1) {
             this.pool = null;
             this.encoders = null;
+            this.readers = null;
             this.inline = new PageEncoder(codec, excludeZero, filter, pageSize);
             this.maxInFlight = 0;
+            // One thread reads either way; reading just before encoding keeps the batch in cache.
+            this.readInWorkers = concurrentReads;
         } else {
             AtomicInteger n = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads, r -> {
@@ -63,85 +94,104 @@ public final class PagePipeline implements AutoCloseable {
                 return t;
             });
             this.encoders = ThreadLocal.withInitial(() -> new PageEncoder(codec, excludeZero, filter, pageSize));
+            this.readers = ThreadLocal.withInitial(reader::forAnotherThread);
             this.inline = null;
             this.maxInFlight = 2 * threads;
+            this.readInWorkers = concurrentReads;
         }
     }
 
-    /** Reads page {@code pfn} and queues it; may deliver earlier pages to the sink. */
+    /** Queues page {@code pfn} to be read and encoded; may deliver earlier pages to the sink. */
     public void add(long pfn) throws IOException {
-        try {
-            reader.read(pfn, buf, count * pageSize);
-        } catch (SourceReadException e) {
-            flush();
-            throw e;
+        PageBatch b = current();
+        int i = b.count;
+        b.pfns[i] = pfn;
+        b.passed[i] = false;
+        if (readInWorkers) {
+            b.unread = true;
+        } else {
+            try {
+                b.read(reader, i, pageSize, excludeZero);
+            } catch (SourceReadException e) {
+                flush();
+                throw e;
+            }
         }
-        passed[count] = false;
-        pfns[count++] = pfn;
-        if (count == BATCH) {
+        b.count = i + 1;
+        if (b.count == b.capacity) {
             dispatch();
         }
     }
 
     /** Queues a frame that is not read, so that the sink sees it in order as {@link EncodedPage.Outcome#PASSED}. */
     public void pass(long pfn) throws IOException {
-        passed[count] = true;
-        pfns[count++] = pfn;
-        if (count == BATCH) {
+        PageBatch b = current();
+        b.pfns[b.count] = pfn;
+        b.passed[b.count] = true;
+        b.count++;
+        if (b.count == b.capacity) {
             dispatch();
         }
     }
 
-    /** Delivers every queued page. */
+    /**
+     * Runs {@code action} on the calling thread once every page queued before it has been
+     * delivered and before any page queued after it is: a writer closes a range of frames (writes
+     * its descriptors) without draining the pipeline.
+     */
+    public void mark(Marker action) throws IOException {
+        PageBatch b = current();
+        b.markers.add(action);
+        b.markAt.add(b.count);
+    }
+
+    /** Delivers every queued page and runs every queued marker. */
     public void flush() throws IOException {
-        if (count > 0) {
+        if (current != null && (current.count > 0 || !current.markers.isEmpty())) {
             dispatch();
         }
         while (!inFlight.isEmpty()) {
-            deliver(inFlight.removeFirst());
+            deliver(await(inFlight.removeFirst()), true);
         }
+    }
+
+    private PageBatch current() {
+        if (current == null) {
+            current = spare.isEmpty() ? new PageBatch(BATCH, pageSize, outCapacity) : spare.removeFirst();
+            current.clear();
+        }
+        return current;
     }
 
     private void dispatch() throws IOException {
-        long[] p = pfns;
-        boolean[] skip = passed;
-        byte[] b = buf;
-        int n = count;
-        count = 0;
+        PageBatch b = current;
+        current = null;
         if (pool == null) {
-            for (int i = 0; i < n; i++) {
-                sink.accept(encode(inline, p[i], skip[i], b, i));
+            if (b.unread) {
+                b.read(reader, pageSize, excludeZero);
             }
+            inline.encode(b);
+            deliver(b, false);
             return;
         }
-        pfns = new long[BATCH];
-        passed = new boolean[BATCH];
-        buf = new byte[BATCH * pageSize];
         inFlight.addLast(pool.submit(() -> {
-            PageEncoder e = encoders.get();
-            List<EncodedPage> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                out.add(encode(e, p[i], skip[i], b, i));
+            if (b.unread) {
+                b.read(readers.get(), pageSize, excludeZero);
             }
-            return out;
+            encoders.get().encode(b);
+            return b;
         }));
         while (inFlight.size() > maxInFlight) {
-            deliver(inFlight.removeFirst());
+            deliver(await(inFlight.removeFirst()), true);
         }
     }
 
-    private EncodedPage encode(PageEncoder e, long pfn, boolean skip, byte[] b, int i) {
-        return skip ? new EncodedPage(pfn, EncodedPage.Outcome.PASSED, 0, null, 0)
-                : e.encode(pfn, b, i * pageSize, pageSize);
-    }
-
-    private void deliver(Future<List<EncodedPage>> f) throws IOException {
-        List<EncodedPage> pages;
+    private static PageBatch await(Future<PageBatch> f) throws IOException {
         try {
-            pages = f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while compressing pages");
+            throw new InterruptedIOException("interrupted while compressing pages");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof UncheckedIOException u) {
@@ -149,8 +199,39 @@ public final class PagePipeline implements AutoCloseable {
             }
             throw new IOException("page compression failed: " + c, c);
         }
-        for (EncodedPage page : pages) {
-            sink.accept(page);
+    }
+
+    /** Hands a batch's pages to the sink, then recycles it; throws its read failure after its good pages. */
+    private void deliver(PageBatch b, boolean readElsewhere) throws IOException {
+        int end = b.failedAt >= 0 ? b.failedAt : b.count;
+        int read = 0;
+        int m = 0;
+        int marks = b.markers.size();
+        for (int i = 0; i < end; i++) {
+            while (m < marks && b.markAt.get(m) == i) {
+                b.markers.get(m++).run();
+            }
+            EncodedPage.Outcome o = b.outcome[i];
+            if (o == EncodedPage.Outcome.STORED) {
+                sink.accept(view.set(b.pfns[i], o, b.flags[i], b.flags[i] != 0 ? b.out : b.in, b.offset[i],
+                        b.length[i]));
+            } else {
+                sink.accept(view.set(b.pfns[i], o, 0, null, 0, 0));
+            }
+            if (o != EncodedPage.Outcome.PASSED) {
+                read++;
+            }
+        }
+        while (m < marks && b.markAt.get(m) == end) {
+            b.markers.get(m++).run();
+        }
+        if (readElsewhere && b.unread) {
+            reader.countRead((long) read * pageSize);
+        }
+        SourceReadException failure = b.failure;
+        spare.addLast(b);
+        if (failure != null) {
+            throw failure;
         }
     }
 

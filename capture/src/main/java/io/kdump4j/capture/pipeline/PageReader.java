@@ -1,8 +1,11 @@
 package io.kdump4j.capture.pipeline;
 
+import io.kdump4j.format.io.Bytes;
 import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.format.mem.PhysicalMemory;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -30,6 +33,36 @@ public final class PageReader {
     /** Bytes read from the source so far. */
     public long bytesIn() {
         return bytesIn;
+    }
+
+    /** A reader of the same source for another thread (its own byte count; the source must allow concurrent reads). */
+    PageReader forAnotherThread() {
+        return new PageReader(memory);
+    }
+
+    /** Adds bytes that another thread's reader read for this one's pipeline. */
+    void countRead(long bytes) {
+        bytesIn += bytes;
+    }
+
+    /**
+     * Reads the page unless it is all zeros, which is then told without copying it when the source
+     * is a mapped file (most of a dump's pages can be zero); returns whether it was zero. The page's
+     * bytes in {@code dst} are undefined when it was.
+     */
+    public boolean readUnlessZero(long pfn, byte[] dst, int off) throws SourceReadException {
+        MemorySegment m = memory.mapped(pfn * pageSize, pageSize);
+        if (m == null) {
+            read(pfn, dst, off);
+            return Bytes.isZero(dst, off, pageSize);
+        }
+        if (Bytes.isZero(m)) {
+            bytesIn += pageSize;
+            return true;
+        }
+        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, dst, off, pageSize);
+        bytesIn += pageSize;
+        return false;
     }
 
     public void read(long pfn, byte[] dst, int off) throws SourceReadException {

@@ -2,7 +2,6 @@ package io.kdump4j.format.codec;
 
 import io.airlift.compress.v3.Compressor;
 import io.airlift.compress.v3.Decompressor;
-import io.airlift.compress.v3.lzo.LzoCompressor;
 import io.airlift.compress.v3.lzo.LzoDecompressor;
 import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
 import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
@@ -21,12 +20,13 @@ import java.util.zip.Inflater;
  *
  * <ul>
  *   <li>zlib: a zlib-wrapped deflate stream (makedumpfile uses {@code compress2}), JDK.</li>
- *   <li>LZO: lzo1x_1 raw block, as {@code lzo1x_1_compress} writes it.</li>
+ *   <li>LZO: lzo1x_1 raw block, as {@code lzo1x_1_compress} writes it (our own {@link Lzo1x1}
+ *   compressor, aircompressor's decompressor).</li>
  *   <li>snappy: one raw snappy block (not the framed format).</li>
  *   <li>zstd: one zstd frame (makedumpfile: {@code ZSTD_compressCCtx} at level 1).</li>
  * </ul>
  */
-public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Airlift {
+public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, PageCodec.Airlift {
 
     /** A codec and its flag bit in a page descriptor and in the header status. */
     public enum Kind {
@@ -74,7 +74,7 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Airlift
     public static PageCodec create(Kind kind) {
         return switch (kind) {
             case ZLIB -> new Zlib();
-            case LZO -> new Airlift(kind, new LzoCompressor(), new LzoDecompressor());
+            case LZO -> new Lzo();
             case SNAPPY -> new Airlift(kind, new SnappyJavaCompressor(), new SnappyJavaDecompressor());
             case ZSTD -> new Airlift(kind, new ZstdJavaCompressor(), new ZstdJavaDecompressor());
         };
@@ -155,9 +155,39 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Airlift
         }
     }
 
+    /** LZO1X-1: {@link Lzo1x1} compresses (as liblzo2 does), aircompressor decompresses. */
+    static final class Lzo extends PageCodec {
+        private final Lzo1x1 compressor = new Lzo1x1();
+        private final Airlift decoder = new Airlift(Kind.LZO, null, new LzoDecompressor());
+
+        @Override
+        public Kind kind() {
+            return Kind.LZO;
+        }
+
+        @Override
+        public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
+                throws DataFormatException {
+            decoder.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstCapacity) {
+            if (dstCapacity < Lzo1x1.maxCompressedLength(srcLen)) {
+                return -1;
+            }
+            return compressor.compress(src, srcOff, srcLen, dst, dstOff);
+        }
+
+        @Override
+        public int maxCompressedLength(int len) {
+            return Lzo1x1.maxCompressedLength(len);
+        }
+    }
+
     /**
-     * LZO (lzo1x_1 raw block), snappy (one raw block, not the framed format) and zstd (one
-     * frame), all through aircompressor's pure-Java implementations behind one interface.
+     * Snappy (one raw block, not the framed format) and zstd (one frame) through aircompressor's
+     * pure-Java implementations behind one interface; for LZO only its decompressor is used.
      */
     static final class Airlift extends PageCodec {
         private final Kind kind;

@@ -5,6 +5,7 @@ import io.kdump4j.format.mem.AddressSpace;
 import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.format.mem.PhysicalMemory;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -121,6 +122,21 @@ final class ElfPhysicalMemory implements PhysicalMemory {
             done += n;
             pos += n;
         }
+    }
+
+    @Override
+    public MemorySegment mapped(long paddr, long length) {
+        int seg = find(paddr);
+        if (seg < 0 || length < 0 || length > fileEnd[seg] - paddr) {
+            return null;
+        }
+        return src.mapped(offset[seg] + (paddr - start[seg]), length);
+    }
+
+    /** The segment tables are immutable: as thread-safe as the file underneath. */
+    @Override
+    public boolean concurrentReads() {
+        return src.concurrentReads();
     }
 
     @Override

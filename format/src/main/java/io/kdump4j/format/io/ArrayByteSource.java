@@ -10,6 +10,12 @@ public final class ArrayByteSource implements ByteSource {
         this.bytes = bytes;
     }
 
+    /** Thread-safe: the array is never written. */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     @Override
     public String name() {
         return name;

@@ -2,6 +2,7 @@ package io.kdump4j.format.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
@@ -28,6 +29,24 @@ public interface ByteSource extends Closeable {
      * @param what what is being read, for the error message when the file is too short
      */
     void read(long offset, byte[] dst, int dstOffset, int length, String what) throws IOException;
+
+    /**
+     * Whether {@link #read(long, byte[], int, int, String)} may be called from several threads at
+     * once (the saver then reads pages on its compression threads). False unless an
+     * implementation says so.
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
+
+    /**
+     * The bytes {@code [offset, offset+length)} as a read-only view of the mapped file, or null
+     * when the source is not mapped or the range crosses a chunk: lets a caller look at bytes
+     * (a zero test) without copying them.
+     */
+    default MemorySegment mapped(long offset, long length) {
+        return null;
+    }
 
     default byte[] read(long offset, int length, String what) throws IOException {
         byte[] b = new byte[length];

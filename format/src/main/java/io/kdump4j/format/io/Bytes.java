@@ -3,6 +3,7 @@ package io.kdump4j.format.io;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /** Little- and big-endian loads and stores on byte arrays, through one set of layouts. */
 public final class Bytes {
@@ -66,14 +67,31 @@ public final class Bytes {
         return new String(b, off, end - off, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[65536]);
+    private static final byte[] ZEROS = new byte[65536];
 
-    /** Whether {@code len} bytes from {@code off} are all zero (vectorised by mismatch). */
+    /**
+     * Whether {@code len} bytes from {@code off} are all zero. {@link Arrays#mismatch} is a
+     * vectorised intrinsic and allocates nothing (a page saver asks this of every page).
+     */
     public static boolean isZero(byte[] b, int off, int len) {
-        MemorySegment s = MemorySegment.ofArray(b);
         for (int done = 0; done < len; ) {
-            int n = (int) Math.min(len - done, ZEROS.byteSize());
-            if (s.asSlice(off + done, n).mismatch(ZEROS.asSlice(0, n)) != -1) {
+            int n = Math.min(len - done, ZEROS.length);
+            if (Arrays.mismatch(b, off + done, off + done + n, ZEROS, 0, n) >= 0) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    private static final MemorySegment ZERO_SEGMENT = MemorySegment.ofArray(ZEROS);
+
+    /** Whether every byte of {@code s} is zero (vectorised by {@link MemorySegment#mismatch}). */
+    public static boolean isZero(MemorySegment s) {
+        long len = s.byteSize();
+        for (long done = 0; done < len; ) {
+            long n = Math.min(len - done, ZEROS.length);
+            if (MemorySegment.mismatch(s, done, done + n, ZERO_SEGMENT, 0, n) >= 0) {
                 return false;
             }
             done += n;

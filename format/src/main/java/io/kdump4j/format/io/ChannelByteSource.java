@@ -18,6 +18,12 @@ public final class ChannelByteSource implements ByteSource {
         this.size = channel.size();
     }
 
+    /** Thread-safe: positional reads into the caller's buffer. */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     @Override
     public String name() {
         return name;

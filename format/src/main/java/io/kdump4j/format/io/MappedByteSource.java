@@ -60,6 +60,12 @@ public final class MappedByteSource implements ByteSource {
         }
     }
 
+    /** Thread-safe: the chunks are immutable mappings in a shared arena. */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     @Override
     public String name() {
         return name;
@@ -68,6 +74,17 @@ public final class MappedByteSource implements ByteSource {
     @Override
     public long size() {
         return size;
+    }
+
+    @Override
+    public MemorySegment mapped(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            return null;
+        }
+        int ci = (int) (offset >>> chunkBits);
+        long inChunk = offset & chunkMask;
+        MemorySegment c = chunks[ci];
+        return inChunk + length <= c.byteSize() ? c.asSlice(inChunk, length) : null;
     }
 
     @Override

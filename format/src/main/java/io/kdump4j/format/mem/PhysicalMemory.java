@@ -1,6 +1,7 @@
 package io.kdump4j.format.mem;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The physical memory a dump holds, page by page. Reads may span pages; a page that is not
@@ -26,6 +27,23 @@ public interface PhysicalMemory {
 
     /** Pages of RAM the saver dropped (filtered); 0 when the container cannot tell. */
     long pagesExcluded();
+
+    /**
+     * Whether {@link #read} may be called from several threads at once. False unless an
+     * implementation says so (decoding containers keep caches).
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
+
+    /**
+     * The bytes at {@code [paddr, paddr+length)} as a read-only view of a mapped file, or null when
+     * they are not stored contiguously in one (compressed pages, holes, sources not mapped). For
+     * looking at bytes without copying them; {@link #read} is the general way.
+     */
+    default MemorySegment mapped(long paddr, long length) {
+        return null;
+    }
 
     /** What the dump holds of one page frame. */
     enum PageState {
