@@ -56,13 +56,19 @@ public final class PageReader {
             read(pfn, dst, off);
             return Bytes.isZero(dst, off, pageSize);
         }
-        if (Bytes.isZero(m)) {
+        // A SIGBUS on the mapping (the file cut short, failed storage) arrives as an InternalError
+        // at a later safepoint poll, so the try holds the returns too (see MappedByteSource.read).
+        try {
+            boolean zero = Bytes.isZero(m);
+            if (!zero) {
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, dst, off, pageSize);
+            }
             bytesIn += pageSize;
-            return true;
+            return zero;
+        } catch (InternalError fault) {
+            throw new SourceReadException(pfn, new IOException("page at physical 0x" + Long.toHexString(pfn * pageSize)
+                    + ": the mapped source failed while it was read (file cut short or storage error)", fault));
         }
-        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, dst, off, pageSize);
-        bytesIn += pageSize;
-        return false;
     }
 
     public void read(long pfn, byte[] dst, int off) throws SourceReadException {
