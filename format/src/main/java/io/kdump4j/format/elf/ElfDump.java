@@ -55,57 +55,18 @@ public final class ElfDump implements DumpFile {
 
     public static ElfDump open(ByteSource src, boolean flattened) throws IOException {
         String name = src.name();
-        src.checkRange(0, 52, "an ELF header");
-        byte[] ident = src.read(0, 16, "ELF identification");
-        if (!matches(ident)) {
-            throw new DumpFormatException(name, 0, "expected the ELF magic 7f 45 4c 46");
+        ElfHeader eh = ElfHeader.read(src);
+        if (eh.type() != ET_CORE) {
+            throw new DumpFormatException(name, 16, "expected e_type 4 (ET_CORE, a core dump), found " + eh.type()
+                    + (eh.type() == 2 ? " (an executable: a vmlinux, not a vmcore?)" : ""));
         }
-        int elfClass = ident[4];
-        if (elfClass != ELFCLASS64 && elfClass != ELFCLASS32) {
-            throw new DumpFormatException(name, 4, "expected ELF class 1 (32-bit) or 2 (64-bit), found " + elfClass);
-        }
-        ByteOrder order = switch (ident[5]) {
-            case ELFDATA2LSB -> ByteOrder.LITTLE_ENDIAN;
-            case ELFDATA2MSB -> ByteOrder.BIG_ENDIAN;
-            default -> throw new DumpFormatException(name, 5,
-                    "expected ELF data encoding 1 (little-endian) or 2 (big-endian), found " + ident[5]);
-        };
-        boolean is64 = elfClass == ELFCLASS64;
-        int ehsize = is64 ? 64 : 52;
-        Cursor c = Cursor.at(src, 0, ehsize, order, "ELF header");
-        c.skip(16);
-        int type = c.u16("e_type");
-        if (type != ET_CORE) {
-            throw c.error(16, "expected e_type 4 (ET_CORE, a core dump), found " + type
-                    + (type == 2 ? " (an executable: a vmlinux, not a vmcore?)" : ""));
-        }
-        int machine = c.u16("e_machine");
-        c.skip(4); // e_version
-        long entrySkip = is64 ? 8 : 4;
-        c.skip((int) entrySkip); // e_entry
-        long phoff = is64 ? c.u64AsLong("e_phoff") : c.u32("e_phoff");
-        long shoff = is64 ? c.u64AsLong("e_shoff") : c.u32("e_shoff");
-        int eFlags = c.s32("e_flags");
-        c.u16("e_ehsize");
-        long phentOffset = c.offset();
-        int phentsize = c.u16("e_phentsize");
-        long phnum = c.u16("e_phnum");
-        int expectedPhent = is64 ? 56 : 32;
-        if (phentsize != expectedPhent) {
-            throw new DumpFormatException(name, phentOffset, "expected e_phentsize " + expectedPhent + ", found " + phentsize);
-        }
-        if (phnum == PN_XNUM) {
-            phnum = extendedPhnum(src, order, is64, shoff);
-        }
-        long tableSize = Checked.mul(phnum, phentsize, name, phoff, "program header table size");
-        Checked.allocation(tableSize, src.size() - Math.min(phoff, src.size()), name, phoff, "the program header table");
-        src.checkRange(phoff, tableSize, "the program header table (" + phnum + " entries)");
-        Cursor ph = Cursor.at(src, phoff, (int) tableSize, order, "program header table");
+        ByteOrder order = eh.order();
+        int eFlags = eh.flags();
         List<ProgramHeader> headers = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
-        for (int i = 0; i < phnum; i++) {
-            long at = ph.offset();
-            ProgramHeader h = is64 ? ProgramHeader.read64(ph, i) : ProgramHeader.read32(ph, i);
+        for (ProgramHeader h : eh.programHeaders()) {
+            int i = h.index();
+            long at = eh.programHeaderOffset(i);
             if (h.type() == PT_LOAD || h.type() == PT_NOTE) {
                 if (h.filesz() > h.memsz() && h.type() == PT_LOAD) {
                     throw new DumpFormatException(name, at, "program header " + i + ": p_filesz " + h.filesz()
@@ -126,18 +87,7 @@ public final class ElfDump implements DumpFile {
                 notes.addAll(NoteParser.parse(Cursor.at(src, h.offset(), (int) h.filesz(), order, "PT_NOTE segment " + i)));
             }
         }
-        return new ElfDump(src, flattened, order, elfClass, machine, eFlags, headers, notes);
-    }
-
-    /** With more than 65534 program headers, e_phnum is PN_XNUM and section 0's sh_info holds the count. */
-    private static long extendedPhnum(ByteSource src, ByteOrder order, boolean is64, long shoff) throws IOException {
-        if (shoff == 0) {
-            throw new DumpFormatException(src.name(), 56, "e_phnum is PN_XNUM (0xffff) but there is no section header to hold the count");
-        }
-        int shentsize = is64 ? 64 : 40;
-        Cursor sh = Cursor.at(src, shoff, shentsize, order, "section header 0");
-        sh.skip(is64 ? 44 : 28);
-        return sh.u32("sh_info");
+        return new ElfDump(src, flattened, order, eh.elfClass(), eh.machine(), eFlags, headers, notes);
     }
 
     /**

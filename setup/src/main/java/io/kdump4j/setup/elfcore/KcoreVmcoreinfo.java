@@ -2,16 +2,16 @@ package io.kdump4j.setup.elfcore;
 
 import io.kdump4j.format.Note;
 import io.kdump4j.format.elf.NoteParser;
+import io.kdump4j.format.elf.ElfConstants;
+import io.kdump4j.format.elf.ElfHeader;
+import io.kdump4j.format.elf.ProgramHeader;
+import io.kdump4j.format.io.ChannelByteSource;
 import io.kdump4j.format.io.Cursor;
 import io.kdump4j.format.io.DumpFormatException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,24 +34,19 @@ public final class KcoreVmcoreinfo {
     private KcoreVmcoreinfo() {
     }
 
-    /** One program header of /proc/kcore. */
-    record Phdr(int type, long offset, long vaddr, long paddr, long filesz) {
-    }
-
     /** VMCOREINFO keys and values; empty when the file has no VMCOREINFO note. */
     public static Map<String, String> read(Path kcore) throws IOException {
-        String name = kcore.toString();
-        try (FileChannel ch = FileChannel.open(kcore, StandardOpenOption.READ)) {
-            for (Phdr p : phdrs(name, ch)) {
+        try (ChannelByteSource src = new ChannelByteSource(kcore)) {
+            for (ProgramHeader p : programHeaders(src)) {
                 if (p.type() != CoreSegment.PT_NOTE) {
                     continue;
                 }
                 if (p.filesz() > MAX_NOTES) {
-                    throw new DumpFormatException(name, p.offset(), "PT_NOTE of " + p.filesz() + " bytes, more than "
-                            + MAX_NOTES);
+                    throw new DumpFormatException(src.name(), p.offset(), "PT_NOTE of " + p.filesz()
+                            + " bytes, more than " + MAX_NOTES);
                 }
-                byte[] notes = readAt(name, ch, p.offset(), (int) p.filesz());
-                for (Note n : NoteParser.parse(new Cursor(name, notes, p.offset(), ByteOrder.LITTLE_ENDIAN, "PT_NOTE"))) {
+                Cursor notes = Cursor.at(src, p.offset(), (int) p.filesz(), ByteOrder.LITTLE_ENDIAN, "PT_NOTE");
+                for (Note n : NoteParser.parse(notes)) {
                     if (n.name().equals("VMCOREINFO")) {
                         return parse(new String(n.desc(), StandardCharsets.US_ASCII));
                     }
@@ -69,17 +64,16 @@ public final class KcoreVmcoreinfo {
      * PT_LOAD is there; an error when two disagree.
      */
     public static OptionalLong directMapOffset(Path kcore) throws IOException {
-        String name = kcore.toString();
-        try (FileChannel ch = FileChannel.open(kcore, StandardOpenOption.READ)) {
+        try (ChannelByteSource src = new ChannelByteSource(kcore)) {
             Long offset = null;
-            for (Phdr p : phdrs(name, ch)) {
+            for (ProgramHeader p : programHeaders(src)) {
                 if (p.type() != CoreSegment.PT_LOAD || p.paddr() == -1L
                         || Long.compareUnsigned(p.vaddr(), START_KERNEL_MAP) >= 0) {
                     continue;
                 }
                 long o = p.vaddr() - p.paddr();
                 if (offset != null && offset != o) {
-                    throw new DumpFormatException(name, 0, "RAM program headers with two direct-map offsets, 0x"
+                    throw new DumpFormatException(src.name(), 0, "RAM program headers with two direct-map offsets, 0x"
                             + Long.toHexString(offset) + " and 0x" + Long.toHexString(o));
                 }
                 offset = o;
@@ -88,33 +82,17 @@ public final class KcoreVmcoreinfo {
         }
     }
 
-    private static List<Phdr> phdrs(String name, FileChannel ch) throws IOException {
-        Cursor eh = new Cursor(name, readAt(name, ch, 0, 64), 0, ByteOrder.LITTLE_ENDIAN, "Elf64_Ehdr");
-        if (eh.s32("e_ident magic") != 0x464c457f || eh.u8("EI_CLASS") != 2 || eh.u8("EI_DATA") != 1) {
-            throw eh.error(0, "not a little-endian ELF64 file");
+    /** /proc/kcore's program headers: a little-endian ELF64 core of the running kernel. */
+    private static List<ProgramHeader> programHeaders(ChannelByteSource src) throws IOException {
+        ElfHeader eh = ElfHeader.read(src);
+        if (eh.elfClass() != ElfConstants.ELFCLASS64 || eh.order() != ByteOrder.LITTLE_ENDIAN) {
+            throw new DumpFormatException(src.name(), 4, "not a little-endian ELF64 file");
         }
-        eh.seek(32);
-        long phoff = eh.u64AsLong("e_phoff");
-        eh.seek(54);
-        int phentsize = eh.u16("e_phentsize");
-        int phnum = eh.u16("e_phnum");
-        if (phentsize != 56 || phnum > MAX_PHDRS) {
-            throw eh.error(54, "e_phentsize " + phentsize + " / e_phnum " + phnum + " (expected 56 / at most "
-                    + MAX_PHDRS + ")");
+        if (eh.programHeaders().size() > MAX_PHDRS) {
+            throw new DumpFormatException(src.name(), 56, eh.programHeaders().size() + " program headers, more than "
+                    + MAX_PHDRS);
         }
-        Cursor ph = new Cursor(name, readAt(name, ch, phoff, phnum * 56), phoff, ByteOrder.LITTLE_ENDIAN, "Elf64_Phdr");
-        List<Phdr> out = new ArrayList<>();
-        for (int i = 0; i < phnum; i++) {
-            int type = ph.s32("p_type");
-            ph.skip(4);
-            long off = ph.u64AsLong("p_offset");
-            long vaddr = ph.s64("p_vaddr");
-            long paddr = ph.s64("p_paddr");
-            long filesz = ph.u64AsLong("p_filesz");
-            ph.skip(16);
-            out.add(new Phdr(type, off, vaddr, paddr, filesz));
-        }
-        return out;
+        return eh.programHeaders();
     }
 
     /** {@code KEY=value} lines into a map, first occurrence wins. */
@@ -129,14 +107,4 @@ public final class KcoreVmcoreinfo {
         return out;
     }
 
-    private static byte[] readAt(String name, FileChannel ch, long offset, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            int r = ch.read(b, offset + b.position());
-            if (r < 0) {
-                throw new DumpFormatException(name, offset + b.position(), "file ends inside a header");
-            }
-        }
-        return b.array();
-    }
 }

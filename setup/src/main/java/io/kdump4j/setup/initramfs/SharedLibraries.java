@@ -1,13 +1,16 @@
 package io.kdump4j.setup.initramfs;
 
+import io.kdump4j.format.elf.ElfConstants;
+import io.kdump4j.format.elf.ElfDump;
+import io.kdump4j.format.elf.ElfHeader;
+import io.kdump4j.format.elf.ProgramHeader;
+import io.kdump4j.format.io.ChannelByteSource;
+import io.kdump4j.format.io.Cursor;
+import io.kdump4j.format.io.DumpFormatException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -150,59 +153,35 @@ public final class SharedLibraries {
         throw new IOException(sysroot + path + ": more than 40 symbolic links");
     }
 
-    /** The loader and needed libraries of an ELF file, or null when it is not a dynamic ELF. */
+    /** The loader and needed libraries of an ELF file, or null when it is not an ELF file. */
     static Dynamic read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer eh = readAt(ch, 0, 64);
-            if (eh == null || eh.limit() < 64 || eh.order(ByteOrder.BIG_ENDIAN).getInt(0) != 0x7f454c46) {
+        try (ChannelByteSource src = new ChannelByteSource(file)) {
+            if (src.size() < 64 || !ElfDump.matches(src.read(0, 16, "ELF identification"))) {
                 return null;
             }
-            if (eh.get(4) != 2) {
-                throw new IOException(file + ": not a 64-bit ELF (EI_CLASS " + eh.get(4) + ")");
+            ElfHeader eh = ElfHeader.read(src);
+            if (eh.elfClass() != ElfConstants.ELFCLASS64) {
+                throw new DumpFormatException(file.toString(), 4, "not a 64-bit ELF file");
             }
-            ByteOrder order = eh.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            eh.order(order);
-            int machine = Short.toUnsignedInt(eh.getShort(18));
-            long phoff = eh.getLong(32);
-            int phentsize = Short.toUnsignedInt(eh.getShort(54));
-            int phnum = Short.toUnsignedInt(eh.getShort(56));
-            long phBytes = (long) phentsize * phnum;
-            if (phentsize < 56 || phBytes > MAX_TABLE || phoff < 0 || phoff + phBytes > size) {
-                throw new IOException(file + ": program headers at offset " + phoff + " (" + phnum + " x "
-                        + phentsize + " bytes) do not fit its " + size + " bytes");
-            }
-            ByteBuffer ph = readAt(ch, phoff, (int) phBytes).order(order);
             String interp = null;
-            long dynOff = -1;
-            long dynSize = 0;
-            List<long[]> loads = new ArrayList<>();
-            for (int i = 0; i < phnum; i++) {
-                int b = i * phentsize;
-                int type = ph.getInt(b);
-                long off = ph.getLong(b + 8);
-                long vaddr = ph.getLong(b + 16);
-                long filesz = ph.getLong(b + 32);
-                switch (type) {
-                    case PT_LOAD -> loads.add(new long[] {vaddr, off, filesz});
-                    case PT_DYNAMIC -> {
-                        dynOff = off;
-                        dynSize = filesz;
-                    }
-                    case PT_INTERP -> interp = cString(checkedRead(ch, file, off, filesz, "PT_INTERP"), 0);
-                    default -> {
-                    }
+            ProgramHeader dynamic = null;
+            for (ProgramHeader p : eh.programHeaders()) {
+                if (p.type() == PT_INTERP) {
+                    interp = cString(table(src, p.offset(), p.filesz(), "PT_INTERP"), 0);
+                } else if (p.type() == PT_DYNAMIC) {
+                    dynamic = p;
                 }
             }
-            if (dynOff < 0) {
-                return new Dynamic(machine, interp, List.of());
+            if (dynamic == null) {
+                return new Dynamic(eh.machine(), interp, List.of());
             }
-            ByteBuffer dyn = checkedRead(ch, file, dynOff, dynSize, "PT_DYNAMIC").order(order);
+            Cursor dyn = Cursor.at(src, dynamic.offset(), (int) Math.min(dynamic.filesz(), MAX_TABLE) & ~15, eh.order(),
+                    "PT_DYNAMIC");
             long strtab = -1;
             List<Long> needed = new ArrayList<>();
-            for (int b = 0; b + 16 <= dyn.limit(); b += 16) {
-                long tag = dyn.getLong(b);
-                long val = dyn.getLong(b + 8);
+            while (dyn.remaining() >= 16) {
+                long tag = dyn.s64("d_tag");
+                long val = dyn.s64("d_val");
                 if (tag == DT_NULL) {
                     break;
                 } else if (tag == DT_NEEDED) {
@@ -212,56 +191,49 @@ public final class SharedLibraries {
                 }
             }
             if (needed.isEmpty()) {
-                return new Dynamic(machine, interp, List.of());
+                return new Dynamic(eh.machine(), interp, List.of());
             }
             // DT_STRTAB is an address; the PT_LOAD that holds it gives its file offset.
-            long strOff = -1;
-            long strLimit = 0;
-            for (long[] l : loads) {
-                if (strtab >= l[0] && strtab < l[0] + l[2]) {
-                    strOff = strtab - l[0] + l[1];
-                    strLimit = l[0] + l[2] - strtab;
+            ProgramHeader load = null;
+            for (ProgramHeader p : eh.programHeaders()) {
+                if (p.type() == PT_LOAD && Long.compareUnsigned(strtab - p.vaddr(), p.filesz()) < 0) {
+                    load = p;
+                    break;
                 }
             }
-            if (strOff < 0) {
-                throw new IOException(file + ": DT_STRTAB 0x" + Long.toHexString(strtab) + " is in no PT_LOAD");
+            if (load == null) {
+                throw new DumpFormatException(file.toString(), dynamic.offset(), "DT_STRTAB 0x"
+                        + Long.toHexString(strtab) + " is in no PT_LOAD");
             }
-            ByteBuffer str = checkedRead(ch, file, strOff, Math.min(strLimit, MAX_TABLE), "DT_STRTAB");
+            long strOff = strtab - load.vaddr() + load.offset();
+            byte[] str = table(src, strOff, Math.min(load.vaddr() + load.filesz() - strtab, MAX_TABLE), "DT_STRTAB");
             List<String> names = new ArrayList<>();
             for (long n : needed) {
-                if (n < 0 || n >= str.limit()) {
-                    throw new IOException(file + ": DT_NEEDED name offset " + n + " outside DT_STRTAB");
+                if (n < 0 || n >= str.length) {
+                    throw new DumpFormatException(file.toString(), strOff, "DT_NEEDED name offset " + n
+                            + " outside DT_STRTAB");
                 }
                 names.add(cString(str, (int) n));
             }
-            return new Dynamic(machine, interp, List.copyOf(names));
+            return new Dynamic(eh.machine(), interp, List.copyOf(names));
         }
     }
 
-    private static ByteBuffer checkedRead(FileChannel ch, Path file, long off, long len, String what) throws IOException {
-        if (off < 0 || len < 0 || len > MAX_TABLE || off + len > ch.size()) {
-            throw new IOException(file + ": " + what + " at offset " + off + " (" + len + " bytes) does not fit the file");
+    /** A table of the file, its length checked before anything is allocated. */
+    private static byte[] table(ChannelByteSource src, long offset, long length, String what) throws IOException {
+        if (length < 0 || length > MAX_TABLE) {
+            throw new DumpFormatException(src.name(), offset, what + " of " + length + " bytes (at most " + MAX_TABLE
+                    + " expected)");
         }
-        return readAt(ch, off, (int) len);
+        src.checkRange(offset, length, what);
+        return src.read(offset, (int) length, what);
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long off, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, off + b.position()) < 0) {
-                return b.position() == 0 ? null : b.flip();
-            }
-        }
-        return b.flip();
-    }
-
-    private static String cString(ByteBuffer b, int at) {
+    private static String cString(byte[] b, int at) {
         int end = at;
-        while (end < b.limit() && b.get(end) != 0) {
+        while (end < b.length && b[end] != 0) {
             end++;
         }
-        byte[] s = new byte[end - at];
-        b.get(at, s);
-        return new String(s, StandardCharsets.UTF_8);
+        return new String(b, at, end - at, StandardCharsets.UTF_8);
     }
 }

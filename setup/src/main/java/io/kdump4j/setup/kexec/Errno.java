@@ -25,6 +25,8 @@ public enum Errno {
             "shorten --append; check the kernel is new enough for kexec_file_load (Linux 3.17+ on x86_64, 5.0+ on arm64)"),
     ENOSYS(38, "kexec_file_load is not in this kernel (CONFIG_KEXEC_FILE is not set)",
             "kdump4j load falls back to kexec_load by itself (--syscall auto); --syscall kexec_file_load was given"),
+    EBADMSG(74, "the kernel image's signature could not be parsed (CONFIG_KEXEC_SIG_FORCE)",
+            "load a signed kernel; kdump4j load falls back to kexec_load by itself (--syscall auto)"),
     EMSGSIZE(90, "a segment is larger than the kernel allows", "make the initramfs smaller"),
     /**
      * kernel/kexec_file.c kexec_locate_mem_hole(): no hole in the reservation for a segment. Seen

@@ -13,8 +13,11 @@ package io.kdump4j.setup.kexec;
  * @param name what it is, for the plan
  */
 public record KexecSegment(String name, byte[] bytes, long mem, long memsz) {
+    /** The kernel places segments by page (kernel/kexec_core.c sanity_check_segment_list()). */
+    public static final long PAGE = 4096;
+
     public KexecSegment {
-        if (bytes.length > memsz || (mem & 0xfff) != 0 || (memsz & 0xfff) != 0) {
+        if (bytes.length > memsz || (mem & (PAGE - 1)) != 0 || (memsz & (PAGE - 1)) != 0) {
             throw new IllegalArgumentException(name + ": segment of " + bytes.length + " bytes at 0x"
                     + Long.toHexString(mem) + " size 0x" + Long.toHexString(memsz) + " is not page-aligned or too small");
         }
@@ -27,5 +30,10 @@ public record KexecSegment(String name, byte[] bytes, long mem, long memsz) {
     /** One line of a dry-run plan. */
     public String describe() {
         return "segment %-20s mem 0x%09x-0x%09x memsz %9d bufsz %9d".formatted(name, mem, end() - 1, memsz, bytes.length);
+    }
+
+    /** {@code v} rounded up to a multiple of {@code align}, a power of two. */
+    public static long alignUp(long v, long align) {
+        return Math.addExact(v, align - 1) & -align;
     }
 }

@@ -39,7 +39,6 @@ import java.util.List;
  */
 public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long crashStart, long crashEnd,
         List<CoreSegment> core, long elfcorehdr, String cmdline) {
-    static final long PAGE = 4096;
     static final long MIB_2 = 2 << 20;
 
     public static Arm64CapturePlan plan(Arm64Image kernel, byte[] initrd, String cmdline, DeviceTree running,
@@ -61,19 +60,19 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
         List<CoreSegment> core = Arm64CoreHeader.segments(src);
         byte[] hdr = ElfCoreHeaderWriter.write(ElfCoreHeaderWriter.EM_AARCH64, core);
 
-        long kernelMem = up(start, MIB_2) + kernel.textOffset();
-        long kernelEnd = kernelMem + up(kernel.imageSize(), PAGE);
+        long kernelMem = KexecSegment.alignUp(start, MIB_2) + kernel.textOffset();
+        long kernelEnd = kernelMem + KexecSegment.alignUp(kernel.imageSize(), KexecSegment.PAGE);
         long initrdMem = kernelEnd;
         long initrdLen = initrd == null ? 0 : initrd.length;
-        long dtbMem = initrdMem + up(initrdLen, PAGE);
-        long hdrMem = end - up(hdr.length, PAGE);
+        long dtbMem = initrdMem + KexecSegment.alignUp(initrdLen, KexecSegment.PAGE);
+        long hdrMem = end - KexecSegment.alignUp(hdr.length, KexecSegment.PAGE);
 
         long[] usable = src.iomem().crashKernel().stream().sorted(Comparator.comparingLong(Iomem.Resource::start))
                 .flatMapToLong(r -> java.util.stream.LongStream.of(r.start(), r.size())).toArray();
         DeviceTree tree = CaptureDeviceTree.apply(running, new CaptureDeviceTree.Params(cmdline, initrdMem, initrdLen,
                 hdrMem, hdr.length, usable));
         byte[] dtb = FdtWriter.write(tree);
-        long purgatoryMem = dtbMem + up(dtb.length, PAGE);
+        long purgatoryMem = dtbMem + KexecSegment.alignUp(dtb.length, KexecSegment.PAGE);
         byte[] purgatory;
         if (verify) {
             List<Arm64Purgatory.Region> regions = new ArrayList<>();
@@ -87,7 +86,7 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
         } else {
             purgatory = Arm64Purgatory.build(dtbMem, kernelMem);
         }
-        long purgatoryEnd = purgatoryMem + up(purgatory.length, PAGE);
+        long purgatoryEnd = purgatoryMem + KexecSegment.alignUp(purgatory.length, KexecSegment.PAGE);
         if (purgatoryEnd > hdrMem) {
             throw new IllegalStateException("the crashkernel= reservation (" + ((end - start) >> 20) + " MiB at 0x"
                     + Long.toHexString(start) + ") is too small: the kernel (" + (kernel.imageSize() >> 20)
@@ -96,14 +95,14 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
                     + "kernel has any memory of its own; reserve more (kdump4j estimate)");
         }
         List<KexecSegment> segs = new ArrayList<>();
-        segs.add(new KexecSegment("kernel Image", kernel.bytes(), kernelMem, up(kernel.imageSize(), PAGE)));
+        segs.add(new KexecSegment("kernel Image", kernel.bytes(), kernelMem, KexecSegment.alignUp(kernel.imageSize(), KexecSegment.PAGE)));
         if (initrd != null) {
-            segs.add(new KexecSegment("initramfs", initrd, initrdMem, up(initrdLen, PAGE)));
+            segs.add(new KexecSegment("initramfs", initrd, initrdMem, KexecSegment.alignUp(initrdLen, KexecSegment.PAGE)));
         }
-        segs.add(new KexecSegment("device tree", dtb, dtbMem, up(dtb.length, PAGE)));
+        segs.add(new KexecSegment("device tree", dtb, dtbMem, KexecSegment.alignUp(dtb.length, KexecSegment.PAGE)));
         segs.add(new KexecSegment(verify ? "purgatory+check" : "purgatory", purgatory, purgatoryMem,
-                up(purgatory.length, PAGE)));
-        segs.add(new KexecSegment("ELF core header", hdr, hdrMem, up(hdr.length, PAGE)));
+                KexecSegment.alignUp(purgatory.length, KexecSegment.PAGE)));
+        segs.add(new KexecSegment("ELF core header", hdr, hdrMem, KexecSegment.alignUp(hdr.length, KexecSegment.PAGE)));
         return new Arm64CapturePlan(List.copyOf(segs), purgatoryMem, start, end, List.copyOf(core), hdr.length, cmdline);
     }
 
@@ -128,9 +127,5 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
     /** Bytes of the reservation not taken by a segment. */
     public long freeBytes() {
         return (crashEnd - crashStart) - segments.stream().mapToLong(KexecSegment::memsz).sum();
-    }
-
-    static long up(long v, long align) {
-        return Math.addExact(v, align - 1) & -align;
     }
 }

@@ -17,9 +17,6 @@ import java.nio.file.Path;
  * copied off the target ({@code --root}).
  */
 public final class Arm64Loader {
-    /** Larger than any capture initramfs worth loading; bounds the read. */
-    static final long MAX_INITRD = 1L << 30;
-
     private Arm64Loader() {
     }
 
@@ -35,13 +32,7 @@ public final class Arm64Loader {
     public static Arm64CapturePlan plan(HostFiles host, Path kernel, Path initrd, String cmdline, Path dtb,
             boolean verify) throws IOException {
         Arm64Image image = Arm64Image.read(kernel);
-        byte[] rd = null;
-        if (initrd != null) {
-            if (Files.size(initrd) > MAX_INITRD) {
-                throw new IOException(initrd + ": " + Files.size(initrd) + " bytes, more than a capture initramfs can be");
-            }
-            rd = Files.readAllBytes(initrd);   // one array of the file's size, not a growing buffer
-        }
+        byte[] rd = CaptureLoader.readInitrd(initrd);
         Path tree = dtb != null ? dtb : host.path("/sys/firmware/fdt");
         if (!Files.isReadable(tree)) {
             throw new IOException(tree + ": no device tree to start from (give --dtb FILE; ACPI-only machines are "

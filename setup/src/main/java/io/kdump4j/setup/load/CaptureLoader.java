@@ -3,6 +3,7 @@ package io.kdump4j.setup.load;
 import io.kdump4j.setup.check.HostFiles;
 import io.kdump4j.setup.config.CaptureCommandLine;
 import io.kdump4j.setup.config.KernelCommandLine;
+import io.kdump4j.setup.kexec.Errno;
 import io.kdump4j.setup.kexec.KexecException;
 import io.kdump4j.setup.kexec.KexecFileLoadSyscall;
 import io.kdump4j.setup.kexec.KexecLoadSyscall;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code kdump4j load}: the capture kernel and initramfs into the crashkernel= reservation with
@@ -33,7 +35,8 @@ public final class CaptureLoader {
      * CONFIG_KEXEC_SIG_FORCE; kexec_load is not signature-checked, though lockdown refuses it,
      * with EPERM, which is not retried).
      */
-    static final java.util.Set<Integer> FILE_LOAD_FALLBACK = java.util.Set.of(38, 8, 129, 74);
+    static final Set<Integer> FILE_LOAD_FALLBACK = Set.of(Errno.ENOSYS.value(), Errno.ENOEXEC.value(),
+            Errno.EKEYREJECTED.value(), Errno.EBADMSG.value());
 
     private CaptureLoader() {
     }
@@ -98,10 +101,25 @@ public final class CaptureLoader {
         try {
             new KexecFileLoadSyscall(arch).unload(true);
         } catch (KexecException e) {
-            if (e.errno() != 38) {
+            if (e.errno() != Errno.ENOSYS.value()) {
                 throw e;
             }
             new KexecLoadSyscall(arch).unload(true);
         }
+    }
+
+    /** Larger than any capture initramfs kdump4j makes (kexec_load holds it in memory as a segment). */
+    static final long MAX_INITRD = 1L << 30;
+
+    /** The initramfs for a kexec_load segment, or null; its size checked before it is read. */
+    static byte[] readInitrd(Path initrd) throws IOException {
+        if (initrd == null) {
+            return null;
+        }
+        long size = Files.size(initrd);
+        if (size > MAX_INITRD) {
+            throw new IOException(initrd + ": " + size + " bytes, more than a capture initramfs can be");
+        }
+        return Files.readAllBytes(initrd);   // one array of the file's size, not a growing buffer
     }
 }

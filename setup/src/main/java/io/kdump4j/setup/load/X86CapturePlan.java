@@ -45,7 +45,6 @@ import java.util.List;
  */
 public record X86CapturePlan(List<KexecSegment> segments, long entry, long crashStart, long crashEnd,
         List<CoreSegment> core, List<E820> e820, String cmdline) {
-    static final long PAGE = 4096;
     static final int BOOT_PARAMS = 4096;
     /** E820_MAX_ENTRIES_ZEROPAGE: the table inside boot_params. */
     static final int E820_MAX = 128;
@@ -70,7 +69,7 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         long end = crash.end() + 1;
         List<CoreSegment> core = X86CoreHeader.segments(src, directMap);
         byte[] hdr = ElfCoreHeaderWriter.write(ElfCoreHeaderWriter.EM_X86_64, core);
-        long hdrMem = end - up(hdr.length, PAGE);
+        long hdrMem = end - KexecSegment.alignUp(hdr.length, KexecSegment.PAGE);
 
         String line = "elfcorehdr=0x" + Long.toHexString(hdrMem) + " " + cmdline;
         if (line.length() > kernel.cmdlineSize()) {
@@ -78,14 +77,14 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
                     + kernel.cmdlineSize());
         }
         byte[] pm = kernel.protectedMode();
-        long kernelMem = up(start, kernel.kernelAlignment());
-        long kernelMemsz = up(Math.max(pm.length, kernel.initSize()), PAGE);
+        long kernelMem = KexecSegment.alignUp(start, kernel.kernelAlignment());
+        long kernelMemsz = KexecSegment.alignUp(Math.max(pm.length, kernel.initSize()), KexecSegment.PAGE);
         long bpMem = kernelMem + kernelMemsz;
         byte[] cmd = (line + "\0").getBytes(StandardCharsets.US_ASCII);
-        long bpMemsz = up(BOOT_PARAMS + cmd.length, PAGE);
+        long bpMemsz = KexecSegment.alignUp(BOOT_PARAMS + cmd.length, KexecSegment.PAGE);
         long initrdMem = bpMem + bpMemsz;
         long initrdLen = initrd == null ? 0 : initrd.length;
-        long purgatoryMem = initrdMem + up(initrdLen, PAGE);
+        long purgatoryMem = initrdMem + KexecSegment.alignUp(initrdLen, KexecSegment.PAGE);
         long purgatoryEnd = purgatoryMem + X86Purgatory.SIZE;
         if (purgatoryEnd > hdrMem) {
             throw new IllegalStateException("the crashkernel= reservation (" + ((end - start) >> 20) + " MiB at 0x"
@@ -110,11 +109,11 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         segs.add(new KexecSegment("kernel (bzImage)", pm, kernelMem, kernelMemsz));
         segs.add(new KexecSegment("boot_params+cmdline", bpSegment, bpMem, bpMemsz));
         if (initrd != null) {
-            segs.add(new KexecSegment("initramfs", initrd, initrdMem, up(initrdLen, PAGE)));
+            segs.add(new KexecSegment("initramfs", initrd, initrdMem, KexecSegment.alignUp(initrdLen, KexecSegment.PAGE)));
         }
         segs.add(new KexecSegment("purgatory", X86Purgatory.build(purgatoryMem, bpMem, kernelMem + 0x200),
                 purgatoryMem, X86Purgatory.SIZE));
-        segs.add(new KexecSegment("ELF core header", hdr, hdrMem, up(hdr.length, PAGE)));
+        segs.add(new KexecSegment("ELF core header", hdr, hdrMem, KexecSegment.alignUp(hdr.length, KexecSegment.PAGE)));
         return new X86CapturePlan(List.copyOf(segs), purgatoryMem, start, end, List.copyOf(core), List.copyOf(map), line);
     }
 
@@ -225,9 +224,5 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         }
         b.append("capture command line: ").append(cmdline).append(System.lineSeparator());
         return b.toString();
-    }
-
-    static long up(long v, long align) {
-        return Math.addExact(v, align - 1) & -align;
     }
 }

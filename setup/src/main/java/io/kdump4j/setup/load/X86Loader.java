@@ -18,21 +18,12 @@ import java.util.OptionalLong;
  * CONFIG_KEXEC_SIG_FORCE without lockdown), or when asked for ({@code --syscall kexec_load}).
  */
 public final class X86Loader {
-    /** Larger than any capture initramfs kdump4j makes (it is held in memory as a segment). */
-    static final long MAX_INITRD = 1L << 30;
-
     private X86Loader() {
     }
 
     public static X86CapturePlan plan(HostFiles host, Path kernel, Path initrd, String cmdline) throws IOException {
         X86BzImage image = X86BzImage.read(kernel);
-        byte[] rd = null;
-        if (initrd != null) {
-            if (Files.size(initrd) > MAX_INITRD) {
-                throw new IOException(initrd + ": " + Files.size(initrd) + " bytes, more than a capture initramfs can be");
-            }
-            rd = Files.readAllBytes(initrd);
-        }
+        byte[] rd = CaptureLoader.readInitrd(initrd);
         CrashSources src = CrashSources.read(host);
         Path kcore = host.path("/proc/kcore");
         OptionalLong directMap = Files.isReadable(kcore) ? KcoreVmcoreinfo.directMapOffset(kcore) : OptionalLong.empty();
