@@ -2,7 +2,8 @@
 # Fetches a Java 25 for arm64 capture kernels and guests (issue 5, item 5): Debian 12 packages only
 # openjdk-17 for arm64, so this takes Debian 13's openjdk-25-jdk-headless:arm64 (its jmods, which
 # the host's JDK 25 jlink links into an aarch64 runtime) and the arm64 libraries that runtime loads
-# (libc6, libgcc-s1, libstdc++6, zlib1g), all with `apt-get download` from Debian's archive.
+# (libc6, libgcc-s1, libstdc++6, zlib1g) and libdeflate0 (the fast zlib page compressor kdump4j
+# opens at run time), all with `apt-get download` from Debian's archive.
 # The host's apt sources are left alone: a private apt configuration under the cache names the
 # trixie suite for arm64 only, signed by the trixie key Debian 12's debian-archive-keyring ships.
 # Unpacked into ~/.cache/kdump4j/java-arm64/<version>/{jdk,sysroot}. Idempotent; prints that
@@ -43,6 +44,16 @@ if [ ! -f "$dir/.complete" ]; then
   find "$dir/jdk" -mindepth 1 -maxdepth 1 ! -name jmods -exec rm -rf {} +
   rm -rf "$dir/deb" "$dir/root"
   touch "$dir/.complete"
+fi
+# libdeflate came later than the rest: added to a sysroot fetched before it.
+if ! ls "$dir"/sysroot/usr/lib/aarch64-linux-gnu/libdeflate.so.0 >/dev/null 2>&1; then
+  mkdir -p "$dir/deb"
+  if ! (cd "$dir/deb" && apt-get "${opts[@]}" download libdeflate0:arm64 >/dev/null 2>&1); then
+    apt-get "${opts[@]}" update >/dev/null
+    (cd "$dir/deb" && apt-get "${opts[@]}" download libdeflate0:arm64 >/dev/null)
+  fi
+  dpkg-deb -x "$dir"/deb/libdeflate0_*.deb "$dir/sysroot"
+  rm -rf "$dir/deb"
 fi
 ln -sfn "$v" "$cache/current"
 echo "$dir"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what kdump4j needs on a Debian 12 machine (idempotent; run as root or with sudo):
 # Maven to build, the real peers the tests compare against (makedumpfile, crash, libkdumpfile),
-# zstd and xz for the compressed fixtures, and what the QEMU kdump cycle needs
+# zstd and xz for the compressed fixtures, libdeflate (kdump4j's fast zlib page compressor), and what the QEMU kdump cycle needs
 # (scripts/setup-e2e.sh). JDK 25 (Temurin) is expected beside Debian's Java 17.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(maven makedumpfile crash zstd xz-utils python3-libkdumpfile)
+packages=(maven makedumpfile crash zstd xz-utils python3-libkdumpfile libdeflate0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 package io.kdump4j.capture;
 
+import io.kdump4j.format.codec.PageCodec;
 import io.kdump4j.kernel.Utsname;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,8 @@ import java.util.Objects;
  *     most survives a full disk ({@link WriteOrder#KERNEL_FIRST} by default; {@link WriteOrder#PFN}
  *     is makedumpfile's order). Ignored when a content filter is set: a filtered page moves the
  *     descriptor slots of every later frame, so then pages go in PFN order.
+ * @param encoder which compressor writes the pages ({@link PageCodec.Encoder#FASTEST} by default;
+ *     {@link PageCodec.Encoder#MAKEDUMPFILE} writes makedumpfile's very bytes)
  */
 public record SaveOptions(
         List<Integer> dumpLevels,
@@ -44,7 +47,8 @@ public record SaveOptions(
         ProgressListener listener,
         Instant timestamp,
         Utsname utsname,
-        WriteOrder writeOrder) {
+        WriteOrder writeOrder,
+        PageCodec.Encoder encoder) {
 
     /** The default cycle: 2^16 frames, 8 KiB of each bitmap and 1.5 MiB of page descriptors. */
     public static final int DEFAULT_CYCLE_PFNS = 1 << 16;
@@ -61,6 +65,7 @@ public record SaveOptions(
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(writeOrder, "writeOrder");
+        Objects.requireNonNull(encoder, "encoder");
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be 1 to 256, not " + threads);
         }
@@ -76,67 +81,72 @@ public record SaveOptions(
     public static SaveOptions defaults() {
         return new SaveOptions(List.of(DumpLevel.MAX), Compression.ZLIB, Container.KDUMP, false, 1,
                 DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null,
-                WriteOrder.KERNEL_FIRST);
+                WriteOrder.KERNEL_FIRST, PageCodec.Encoder.FASTEST);
     }
 
     public SaveOptions withLevels(int... levels) {
         return new SaveOptions(java.util.Arrays.stream(levels).boxed().toList(), compression, container, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withCompression(Compression c) {
         return new SaveOptions(dumpLevels, c, container, flattened, threads, cyclePfns, classifier, filter, listener,
-                timestamp, utsname, writeOrder);
+                timestamp, utsname, writeOrder, encoder);
     }
 
     /** ELF output also sets compression to none. */
     public SaveOptions withContainer(Container c) {
         return new SaveOptions(dumpLevels, c == Container.ELF ? Compression.NONE : compression, c, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withFlattened(boolean f) {
         return new SaveOptions(dumpLevels, compression, container, f, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, writeOrder);
+                listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withThreads(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, n, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, writeOrder);
+                listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withCyclePfns(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, n, classifier, filter,
-                listener, timestamp, utsname, writeOrder);
+                listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withClassifier(PageClassifier c) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, c, filter,
-                listener, timestamp, utsname, writeOrder);
+                listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withFilter(PageFilter f) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, f,
-                listener, timestamp, utsname, writeOrder);
+                listener, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withListener(ProgressListener l) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                l, timestamp, utsname, writeOrder);
+                l, timestamp, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withTimestamp(Instant t) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, t, utsname, writeOrder);
+                listener, t, utsname, writeOrder, encoder);
     }
 
     public SaveOptions withWriteOrder(WriteOrder w) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, w);
+                listener, timestamp, utsname, w, encoder);
+    }
+
+    public SaveOptions withEncoder(PageCodec.Encoder e) {
+        return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
+                listener, timestamp, utsname, writeOrder, e);
     }
 
     public SaveOptions withUtsname(Utsname u) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, u, writeOrder);
+                listener, timestamp, u, writeOrder, encoder);
     }
 }

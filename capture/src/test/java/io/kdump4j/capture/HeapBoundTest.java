@@ -17,7 +17,7 @@ class HeapBoundTest {
     private static void saveIn32MiB(String compression, String container, String name) throws Exception {
         Path out = work().resolve(name);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String output = run(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        String output = run(java, "-Xmx32m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 SaveMain.class.getName(), source("x86_64-6.1.0-56-amd64/sysrq-elf").toString(), out.toString(),
                 compression, container);
         System.out.println("32 MiB heap, " + compression + " " + container + ": " + output.strip());

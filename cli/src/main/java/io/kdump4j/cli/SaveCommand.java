@@ -12,6 +12,7 @@ import io.kdump4j.capture.Saver;
 import io.kdump4j.capture.classify.StructPageClassifier;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
+import io.kdump4j.format.codec.PageCodec;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.helpers.printk.KernelLog;
 import java.io.BufferedOutputStream;
@@ -71,6 +72,12 @@ final class SaveCommand implements Callable<Integer> {
             description = "Compression threads. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--makedumpfile-bytes",
+            description = "Compress pages with makedumpfile's own compressors (zlib's deflate instead of "
+                    + "libdeflate), so that each page is stored byte for byte as makedumpfile stores it. "
+                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1% larger).")
+    boolean makedumpfileBytes;
+
     @Option(names = "--force", description = "Overwrite an existing TARGET.")
     boolean force;
 
@@ -118,7 +125,7 @@ final class SaveCommand implements Callable<Integer> {
             } finally {
                 progress.done();
             }
-            summary(err, result);
+            summary(err, result, options);
             if (options.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
                 warn(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
             }
@@ -178,7 +185,8 @@ final class SaveCommand implements Callable<Integer> {
         }
         return SaveOptions.defaults().withLevels(levels.stream().mapToInt(Integer::intValue).toArray())
                 .withContainer(container).withCompression(c).withFlattened(flat || target.equals("-"))
-                .withThreads(threads);
+                .withThreads(threads)
+                .withEncoder(makedumpfileBytes ? PageCodec.Encoder.MAKEDUMPFILE : PageCodec.Encoder.FASTEST);
     }
 
     /**
@@ -230,7 +238,7 @@ final class SaveCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(PrintStream err, SaveResult r) {
+    private static void summary(PrintStream err, SaveResult r, SaveOptions options) {
         SaveSummary s = r.summary();
         err.printf(Locale.ROOT, "kdump4j save: %s, dump level %d%s, %s%n", r.complete() ? "complete" : "INCOMPLETE",
                 s.dumpLevel(), r.levelsTried().size() > 1 ? " (tried " + r.levelsTried() + ")" : "",
@@ -251,6 +259,10 @@ final class SaveCommand implements Callable<Integer> {
         }
         double secs = s.elapsed().toNanos() / 1e9;
         err.printf(Locale.ROOT, "kdump4j save: %d pages: %s%n", s.pagesTotal(), b);
+        if (options.compression() != Compression.NONE) {
+            err.printf(Locale.ROOT, "kdump4j save: pages compressed by %s%n",
+                    PageCodec.implementation(options.compression().kind(), options.encoder()));
+        }
         err.printf(Locale.ROOT, "kdump4j save: read %s, wrote %s (%.1f%%) in %.2f s (%.0f MiB/s read)%n",
                 SaveProgress.mib(s.bytesIn()), SaveProgress.mib(s.bytesOut()),
                 s.bytesIn() == 0 ? 0.0 : 100.0 * s.bytesOut() / s.bytesIn(), secs,

@@ -312,7 +312,8 @@ public final class KdumpWriter {
         boolean inOrder = job.options().filter() != PageFilter.NONE;
         PageReader reader = new PageReader(memory);
         stats.track(reader, sink::bytesOut);
-        try (PagePipeline pipeline = new PagePipeline(reader, job.options().compression().kind(), zeroShared,
+        try (PagePipeline pipeline = new PagePipeline(reader, job.options().compression().kind(),
+                job.options().encoder(), zeroShared,
                 job.options().filter(), job.options().threads(), memory.concurrentReads(), this::accept)) {
             for (PfnRange u : units()) {
                 long start = u.start();

@@ -21,8 +21,8 @@ final class PageEncoder {
     private final int pageSize;
     private final int bound;
 
-    PageEncoder(PageCodec.Kind kind, boolean excludeZero, PageFilter filter, int pageSize) {
-        this.codec = kind == null ? null : PageCodec.create(kind);
+    PageEncoder(PageCodec.Kind kind, PageCodec.Encoder encoder, boolean excludeZero, PageFilter filter, int pageSize) {
+        this.codec = kind == null ? null : PageCodec.create(kind, encoder);
         this.excludeZero = excludeZero;
         this.filter = filter;
         this.pageSize = pageSize;

@@ -64,15 +64,16 @@ public final class PagePipeline implements AutoCloseable {
     /** A pipeline whose pages are read on the calling thread. */
     public PagePipeline(PageReader reader, PageCodec.Kind codec, boolean excludeZero, PageFilter filter, int threads,
             Sink sink) {
-        this(reader, codec, excludeZero, filter, threads, false, sink);
+        this(reader, codec, PageCodec.Encoder.FASTEST, excludeZero, filter, threads, false, sink);
     }
 
     /**
+     * @param encoder which compressor of {@code codec} writes the pages
      * @param concurrentReads whether the compression threads may read the pages (the source must
      *     allow concurrent reads); read failures then surface when their batch is delivered
      */
-    public PagePipeline(PageReader reader, PageCodec.Kind codec, boolean excludeZero, PageFilter filter, int threads,
-            boolean concurrentReads, Sink sink) {
+    public PagePipeline(PageReader reader, PageCodec.Kind codec, PageCodec.Encoder encoder, boolean excludeZero,
+            PageFilter filter, int threads, boolean concurrentReads, Sink sink) {
         this.reader = reader;
         this.pageSize = reader.pageSize();
         this.sink = sink;
@@ -82,7 +83,7 @@ public final class PagePipeline implements AutoCloseable {
             this.pool = null;
             this.encoders = null;
             this.readers = null;
-            this.inline = new PageEncoder(codec, excludeZero, filter, pageSize);
+            this.inline = new PageEncoder(codec, encoder, excludeZero, filter, pageSize);
             this.maxInFlight = 0;
             // One thread reads either way; reading just before encoding keeps the batch in cache.
             this.readInWorkers = concurrentReads;
@@ -93,7 +94,7 @@ public final class PagePipeline implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.encoders = ThreadLocal.withInitial(() -> new PageEncoder(codec, excludeZero, filter, pageSize));
+            this.encoders = ThreadLocal.withInitial(() -> new PageEncoder(codec, encoder, excludeZero, filter, pageSize));
             this.readers = ThreadLocal.withInitial(reader::forAnotherThread);
             this.inline = null;
             this.maxInFlight = 2 * threads;

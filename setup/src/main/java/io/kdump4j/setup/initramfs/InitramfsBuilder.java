@@ -137,7 +137,9 @@ public final class InitramfsBuilder {
                 }
             }
         }
-        for (Map.Entry<String, Path> lib : SharedLibraries.resolve(runtime, image.sysroot()).entrySet()) {
+        // libdeflate is opened by name at run time (the zlib page codec); without it zlib compresses
+        for (Map.Entry<String, Path> lib : SharedLibraries.resolve(runtime, image.sysroot(),
+                List.of("libdeflate.so.0")).entrySet()) {
             put(lib.getKey(), new HostFile(0755, lib.getValue()));
             bytes += Files.size(lib.getValue());
         }
@@ -145,7 +147,7 @@ public final class InitramfsBuilder {
             put("opt/kdump4j/lib/" + jar.getFileName(), new HostFile(0644, jar));
             bytes += Files.size(jar);
         }
-        List<String> nativeModules = List.of("io.kdump4j.setup");
+        List<String> nativeModules = List.of("io.kdump4j.setup", "io.kdump4j.format");
         put("bin/kdump4j", new Bytes(0755, InitScript.launcher(image.main(), nativeModules).getBytes(StandardCharsets.UTF_8)));
         return bytes;
     }

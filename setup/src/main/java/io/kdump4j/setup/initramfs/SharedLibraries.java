@@ -55,6 +55,16 @@ public final class SharedLibraries {
      * runtime's {@code bin/java} and {@code lib/**.so} need, transitively.
      */
     public static TreeMap<String, Path> resolve(Path runtime, Path sysroot) throws IOException {
+        return resolve(runtime, sysroot, List.of());
+    }
+
+    /**
+     * As {@link #resolve(Path, Path)}, plus the libraries named in {@code dlopened} (and what they
+     * need): libraries that kdump4j itself opens by soname at run time (libdeflate), which no
+     * {@code DT_NEEDED} names. One that is in no library folder of the system root is left out;
+     * kdump4j then runs without it.
+     */
+    public static TreeMap<String, Path> resolve(Path runtime, Path sysroot, List<String> dlopened) throws IOException {
         List<Path> roots = new ArrayList<>();
         roots.add(runtime.resolve("bin/java"));
         Set<String> own = new HashSet<>();
@@ -64,46 +74,77 @@ public final class SharedLibraries {
                 own.add(p.getFileName().toString());
             }
         }
-        TreeMap<String, Path> out = new TreeMap<>();
-        Set<String> seen = new HashSet<>();
-        Deque<Path> work = new ArrayDeque<>(roots);
-        String triplet = null;
-        while (!work.isEmpty()) {
-            Path elf = work.pop();
-            Dynamic d = read(elf);
-            if (d == null) {
-                continue;
-            }
-            if (triplet == null) {
-                triplet = triplet(d.machine(), elf);
-            }
-            if (d.interpreter() != null && seen.add(d.interpreter())) {
-                Path file = find(sysroot, d.interpreter());
-                if (file == null) {
-                    throw new IOException(elf + ": its loader " + d.interpreter() + " is not under " + sysroot);
-                }
-                out.put(d.interpreter().substring(1), file);
-            }
-            for (String name : d.needed()) {
-                if (own.contains(name) || !seen.add(name)) {
-                    continue;
-                }
-                Path file = null;
-                for (String dir : List.of("/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/lib", "/usr/lib")) {
-                    file = find(sysroot, dir + "/" + name);
-                    if (file != null) {
-                        break;
-                    }
-                }
-                if (file == null) {
-                    throw new IOException(elf + " needs " + name + ", which is in no library folder of " + sysroot
-                            + " (for another architecture, unpack its libc6, libgcc-s1, libstdc++6 and zlib1g there)");
-                }
-                out.put("lib/" + triplet + "/" + name, file);
-                work.add(file);
+        Walk walk = new Walk(sysroot, own);
+        walk.all(roots);
+        for (String name : dlopened) {
+            Path file = walk.library(name);
+            if (file != null) {
+                walk.all(List.of(file));
             }
         }
-        return out;
+        return walk.out;
+    }
+
+    /** The transitive walk over PT_INTERP and DT_NEEDED, sharing what was found. */
+    private static final class Walk {
+        final TreeMap<String, Path> out = new TreeMap<>();
+        final Set<String> seen = new HashSet<>();
+        final Path sysroot;
+        final Set<String> own;
+        String triplet;
+
+        Walk(Path sysroot, Set<String> own) {
+            this.sysroot = sysroot;
+            this.own = own;
+        }
+
+        void all(List<Path> roots) throws IOException {
+            Deque<Path> work = new ArrayDeque<>(roots);
+            while (!work.isEmpty()) {
+                Path elf = work.pop();
+                Dynamic d = read(elf);
+                if (d == null) {
+                    continue;
+                }
+                if (triplet == null) {
+                    triplet = triplet(d.machine(), elf);
+                }
+                if (d.interpreter() != null && seen.add(d.interpreter())) {
+                    Path file = find(sysroot, d.interpreter());
+                    if (file == null) {
+                        throw new IOException(elf + ": its loader " + d.interpreter() + " is not under " + sysroot);
+                    }
+                    out.put(d.interpreter().substring(1), file);
+                }
+                for (String name : d.needed()) {
+                    if (own.contains(name) || seen.contains(name)) {
+                        continue;
+                    }
+                    Path file = library(name);
+                    if (file == null) {
+                        throw new IOException(elf + " needs " + name + ", which is in no library folder of " + sysroot
+                                + " (for another architecture, unpack its libc6, libgcc-s1, libstdc++6 and zlib1g there)");
+                    }
+                    work.add(file);
+                }
+            }
+        }
+
+        /** Finds {@code name} in the library folders and records it, or returns null. */
+        Path library(String name) throws IOException {
+            if (!seen.add(name)) {
+                return null;
+            }
+            for (String dir : List.of("/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/lib", "/usr/lib")) {
+                Path file = find(sysroot, dir + "/" + name);
+                if (file != null) {
+                    out.put("lib/" + triplet + "/" + name, file);
+                    return file;
+                }
+            }
+            seen.remove(name);
+            return null;
+        }
     }
 
     /** The Debian multiarch folder name for an ELF machine. */

@@ -59,6 +59,23 @@ class SharedLibrariesTest {
         }
     }
 
+    /**
+     * libdeflate is opened by soname at run time, so no DT_NEEDED names it: asked for, it is added
+     * with what it needs (only libc, which the runtime needs anyway); a library that is nowhere is
+     * left out rather than failing the image.
+     */
+    @Test
+    void dlopenedLibrariesAreAddedWhenPresent() throws IOException {
+        Path host = Path.of("/usr/lib/x86_64-linux-gnu/libdeflate.so.0");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(host), "libdeflate0 not installed (scripts/setup.sh)");
+        TreeMap<String, Path> plain = SharedLibraries.resolve(JDK, Path.of("/"));
+        TreeMap<String, Path> more = SharedLibraries.resolve(JDK, Path.of("/"),
+                List.of("libdeflate.so.0", "libkdump4j-nowhere.so.9"));
+        assertEquals(host.toRealPath(), more.get("lib/x86_64-linux-gnu/libdeflate.so.0"));
+        more.remove("lib/x86_64-linux-gnu/libdeflate.so.0");
+        assertEquals(plain, more);
+    }
+
     @Test
     void arm64RuntimeFromDebianJmods() throws IOException {
         Path java = Fixtures.cache().resolve("java-arm64/current");
