@@ -23,6 +23,10 @@
 # mode is much slower than its single thread here (zlib -d 1 on the fixture: 36 s against 1.9 s),
 # and on the 16 GiB core it would take many minutes per run; kdump4j's 2-thread rows are then
 # compared with makedumpfile's faster mode.
+# ONE_CPU=1 runs both tools under `taskset -c 0`: one CPU for everything each process does (for
+# kdump4j also the JVM's JIT compiler and garbage collector threads), as in a capture kernel booted
+# with nr_cpus=1; without it a 1-thread row still lets those JVM threads use the other CPU.
+# KDUMP4J_SAVE_OPTS adds save options (e.g. --makedumpfile-bytes for zlib's own deflate).
 # Output goes to $BENCH_DIR (default /dev/shm, so that the disk does not dominate).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,8 +86,10 @@ median() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+pin=(); [ -n "${ONE_CPU:-}" ] && pin=(taskset -c 0)
 echo "source: $src ($(stat -c %s "$src") bytes); runs=$runs, medians; nproc=$(nproc);" \
-  "makedumpfile threads at most ${MDF_MAX_THREADS:-2}; load at start: $(cut -d" " -f1-3 /proc/loadavg)"
+  "makedumpfile threads at most ${MDF_MAX_THREADS:-2}; ${ONE_CPU:+both pinned to CPU 0; }" \
+  "kdump4j options: ${KDUMP4J_SAVE_OPTS:-none}; load at start: $(cut -d" " -f1-3 /proc/loadavg)"
 printf '%-6s %3s %7s %7s %7s %11s %11s %7s %6s %6s %6s %7s %7s\n' codec lvl threads "mdf s" "k4j s" "mdf bytes" \
   "k4j bytes" "speed x" "size x" "rss x" "anon x" "other m" "other k"
 for codec in ${CODECS:-zlib lzo}; do
@@ -91,8 +97,8 @@ for codec in ${CODECS:-zlib lzo}; do
   for level in ${LEVELS:-1 31}; do
     for threads in ${THREADS:-1 2}; do
       mt=(); [ "$threads" -gt 1 ] && [ "${MDF_MAX_THREADS:-$threads}" -gt 1 ] && mt=(--num-threads "$threads")
-      read -r mtime mrss manon msize mother < <(run makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
-      read -r ktime krss kanon ksize kother < <(run "$root/bin/kdump4j" save -d "$level" -c "$codec" --threads "$threads" \
+      read -r mtime mrss manon msize mother < <(run "${pin[@]}" makedumpfile "$flag" -d "$level" "${mt[@]}" "$src" "$tmp/out")
+      read -r ktime krss kanon ksize kother < <(run "${pin[@]}" "$root/bin/kdump4j" save ${KDUMP4J_SAVE_OPTS:-} -d "$level" -c "$codec" --threads "$threads" \
         "$src" "$tmp/out")
       printf '%-6s %3d %7d %7.2f %7.2f %11d %11d %7.2f %6.3f %6.2f %6.2f %7.1f %7.1f\n' "$codec" "$level" "$threads" \
         "$mtime" "$ktime" "$msize" "$ksize" \
