@@ -55,8 +55,6 @@ final class Lzo1x1 {
     private final char[] dict = new char[1 << D_BITS];
     /** Output position after {@link #piece}. */
     private int op;
-    /** End of the room the caller gave: {@code dstOff + maxCompressedLength(len)}. */
-    private int limit;
 
     /** LZO's own bound on the compressed size: {@code in + in/16 + 64 + 3}. */
     static int maxCompressedLength(int len) {
@@ -65,12 +63,11 @@ final class Lzo1x1 {
 
     /**
      * Compresses {@code src[srcOff, srcOff+len)} into {@code dst} at {@code dstOff}, which must
-     * have room for {@link #maxCompressedLength}; returns the compressed length. Bytes of that
-     * room after the returned length may be overwritten.
+     * have room for {@link #maxCompressedLength}; returns the compressed length. Nothing is
+     * written after that length.
      */
     int compress(byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
         op = dstOff;
-        limit = dstOff + maxCompressedLength(len);
         int ip = srcOff;
         int left = len;
         int t = 0;
@@ -127,7 +124,6 @@ final class Lzo1x1 {
         final int inEnd = in + inLen;
         final int ipEnd = inEnd - 20;
         final char[] d = dict;
-        final int limit = Math.min(dst.length, this.limit);
         int o = op;
         int ii = in;
         int ip = in + (ti < 4 ? 4 - ti : 0);
@@ -162,20 +158,16 @@ final class Lzo1x1 {
                     }
                     dst[o++] = (byte) n;
                 }
-                // 8 bytes at a time, as liblzo2 copies them, when the bytes written past the
-                // run stay inside the caller's maxCompressedLength (a match follows and
-                // overwrites them); byte by byte near the end of that room.
-                if (o + t + 8 <= limit) {
-                    int k = 0;
-                    do {
-                        LONG.set(dst, o + k, (long) LONG.get(src, ii + k));
-                        k += 8;
-                    } while (k < t);
-                } else {
-                    for (int k = 0; k < t; k++) {
-                        dst[o + k] = src[ii + k];
-                    }
-                }
+                // 8 bytes at a time, as liblzo2 copies them. The up to 7 bytes written past the
+                // run are overwritten by what follows it, which is always longer: this match (2
+                // bytes or more), and at the end of the stream a run of at least 9 literals with
+                // its length byte (the last match ends by ipEnd + 11, 9 bytes before the input's
+                // end) and the 3-byte end marker. So nothing is written past the output.
+                int k = 0;
+                do {
+                    LONG.set(dst, o + k, (long) LONG.get(src, ii + k));
+                    k += 8;
+                } while (k < t);
                 o += t;
             }
             // The match length, as liblzo2 measures it: 8 bytes at a time, and no further once
