@@ -84,17 +84,33 @@ public final class Bytes {
         return true;
     }
 
-    private static final MemorySegment ZERO_SEGMENT = MemorySegment.ofArray(ZEROS);
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    /** Whether every byte of {@code s} is zero (vectorised by {@link MemorySegment#mismatch}). */
+    /**
+     * Whether every byte of {@code s} is zero. Eight words are OR-ed together per 64 bytes with
+     * one test per block: on the pages of a mapped dump, most of them zero and read from memory,
+     * this took 150-160 ns a page against 175-220 ns for {@link MemorySegment#mismatch} against a
+     * zero segment (bench/LzoCompare.java, bench/README.md).
+     */
     public static boolean isZero(MemorySegment s) {
         long len = s.byteSize();
-        for (long done = 0; done < len; ) {
-            long n = Math.min(len - done, ZEROS.length);
-            if (MemorySegment.mismatch(s, done, done + n, ZERO_SEGMENT, 0, n) >= 0) {
+        long i = 0;
+        for (long blocks = len & ~63L; i < blocks; i += 64) {
+            long v = s.get(WORD, i) | s.get(WORD, i + 8) | s.get(WORD, i + 16) | s.get(WORD, i + 24)
+                    | s.get(WORD, i + 32) | s.get(WORD, i + 40) | s.get(WORD, i + 48) | s.get(WORD, i + 56);
+            if (v != 0) {
                 return false;
             }
-            done += n;
+        }
+        for (long words = len & ~7L; i < words; i += 8) {
+            if (s.get(WORD, i) != 0) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
+            if (s.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                return false;
+            }
         }
         return true;
     }

@@ -107,6 +107,34 @@ class Lzo1x1Test {
         assertEquals(true, checked > 10_000, "pages checked: " + checked);
     }
 
+    /**
+     * Into an array only as long as the output: literals are copied 8 bytes at a time, and the
+     * bytes written past a run must always be inside the output (overwritten by what follows), never
+     * past its end, so a buffer that ends where the output ends is enough.
+     */
+    @Test
+    void exactlySizedOutputArrays() throws Throwable {
+        Path core = Fixtures.elfCore(X86_61);
+        assumeTrue(core != null, "fixture core missing");
+        Lzo1x1 lzo = new Lzo1x1();
+        int checked = 0;
+        try (DumpFile dump = Dumps.open(core)) {
+            PhysicalMemory m = dump.memory();
+            byte[] page = new byte[m.pageSize()];
+            for (long pfn = 0; pfn < m.maxPfn(); pfn++) {
+                if (m.state(pfn) == PhysicalMemory.PageState.PRESENT) {
+                    m.read(pfn * m.pageSize(), page, 0, page.length);
+                    byte[] expected = liblzo(page);
+                    byte[] exact = new byte[expected.length];
+                    assertEquals(expected.length, lzo.compress(page, 0, page.length, exact, 0), "pfn " + pfn);
+                    assertArrayEquals(expected, exact, "pfn " + pfn);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(true, checked > 1000, "pages checked: " + checked);
+    }
+
     @Test
     void sameAsLiblzoOnEdgeCases() throws Throwable {
         Lzo1x1 lzo = new Lzo1x1();
