@@ -53,6 +53,8 @@ import java.util.List;
 public final class KdumpWriter {
     private static final int DATA_BUFFER = 1 << 20;
     private static final int ZERO_CHUNK = 1 << 20;
+    /** At most this much heap keeps the first pass's 2nd bitmap for the second ({@link #plannedBits}). */
+    private static final long PLANNED_BITS_MAX = 16 << 20;
 
     private final WriteJob job;
     private final SourceFacts facts;
@@ -83,6 +85,14 @@ public final class KdumpWriter {
     private int rankCycle = -1;
     private long[] subRank;
     private CycleBitmap rankBits;
+    /**
+     * The 2nd bitmap of every cycle as the first pass found it, so that the second pass takes its
+     * frames from there instead of classifying every frame again (reading all of {@code mem_map} a
+     * second time); null when it would take more than {@link #PLANNED_BITS_MAX} or a sixteenth of
+     * the heap (16 MiB covers 2^27 frames, 512 GiB of 4 KiB pages), and then the second pass
+     * classifies again, as makedumpfile's cyclic mode does.
+     */
+    private byte[][] plannedBits;
 
     public KdumpWriter(WriteJob job) throws IOException {
         this.job = job;
@@ -148,12 +158,17 @@ public final class KdumpWriter {
     private long writeBitmaps() throws IOException {
         CycleBitmap b1 = new CycleBitmap(cycle);
         CycleBitmap b2 = new CycleBitmap(cycle);
+        long keep = (long) cycles * (cycle / 8);
+        plannedBits = keep <= Math.min(PLANNED_BITS_MAX, Runtime.getRuntime().maxMemory() / 16) ? new byte[cycles][] : null;
         long total = 0;
         for (int i = 0; i < cycles; i++) {
             setCycle(i);
             b1.reset(cycleStart);
             b2.reset(cycleStart);
             cycleCount[i] = fillBitmaps(b1, b2);
+            if (plannedBits != null) {
+                plannedBits[i] = b2.bytes().clone();
+            }
             total += cycleCount[i];
             writeBitmap(layout.offsetBitmap1(), b1);
             writeBitmap(layout.offsetBitmap2(), b2);
@@ -276,11 +291,13 @@ public final class KdumpWriter {
             rankBits.reset(cycleFirst);
             long n = base[c];
             long end = Math.min(cycleFirst + cycle, facts.maxPfn());
+            byte[] planned = plannedBits == null ? null : plannedBits[c];
             for (long p = cycleFirst; p < end; p++) {
                 if ((p - cycleFirst) % sub == 0) {
                     subRank[(int) ((p - cycleFirst) / sub)] = n;
                 }
-                if (job.candidate(p)) {
+                int i = (int) (p - cycleFirst);
+                if (planned != null ? (planned[i >>> 3] & (1 << (i & 7))) != 0 : job.candidate(p)) {
                     rankBits.set(p);
                     n++;
                 }
