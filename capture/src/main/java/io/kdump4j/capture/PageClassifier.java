@@ -5,8 +5,10 @@ import java.io.IOException;
 /**
  * Classifies page frames without reading their contents, the way makedumpfile does from
  * {@code struct page} (flags, mapping, _mapcount, buddy order). The kernel module supplies a
- * real one; the saver asks it once per dumpable frame while planning and again while writing,
- * so an implementation must answer the same way both times (it may cache per cycle).
+ * real one; the saver asks it once per frame while planning and, when the plan's bitmaps are too
+ * large to keep (a kdump file of a machine beyond about 512 GiB) or a content filter is set,
+ * again while writing, so an implementation must answer the same way both times (it may cache
+ * per cycle).
  *
  * <p>It must never return {@link PageClass#ZERO}: zero pages are found from page contents.
  */
