@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * /dev/console 5:1, /dev/null 1:3   device nodes as header fields
  * /lib/modules/NAME.ko        decompressed, in load order (/init lists them)
  * /opt/kdump4j/java/...       jlink runtime;  /opt/kdump4j/lib/*.jar  kdump4j
- * /lib/..., /lib64/...        glibc and friends the runtime needs (SharedLibraries)
+ * /lib/..., /lib64/...        glibc and friends the runtime needs (SharedLibraries), and
+ *                             libdeflate.so.0 when the system root has it (zlib pages)
  * /bin/kdump4j                launcher
  * /etc/kdump4j.conf           the config the image was built for
  * /etc/kdump4j/first-boot     optional hook for a normal boot (QEMU test)
