@@ -261,7 +261,7 @@ final class SaveCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "kdump4j save: %d pages: %s%n", s.pagesTotal(), b);
         if (options.compression() != Compression.NONE) {
             err.printf(Locale.ROOT, "kdump4j save: pages compressed by %s%n",
-                    PageCodec.implementation(options.compression().kind(), options.encoder()));
+                    PageCodec.create(options.compression().kind(), options.encoder()).implementation());
         }
         err.printf(Locale.ROOT, "kdump4j save: read %s, wrote %s (%.1f%%) in %.2f s (%.0f MiB/s read)%n",
                 SaveProgress.mib(s.bytesIn()), SaveProgress.mib(s.bytesOut()),

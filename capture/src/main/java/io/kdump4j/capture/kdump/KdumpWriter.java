@@ -292,12 +292,14 @@ public final class KdumpWriter {
             long n = base[c];
             long end = Math.min(cycleFirst + cycle, facts.maxPfn());
             byte[] planned = plannedBits == null ? null : plannedBits[c];
+            if (planned != null) {
+                System.arraycopy(planned, 0, rankBits.bytes(), 0, planned.length);
+            }
             for (long p = cycleFirst; p < end; p++) {
                 if ((p - cycleFirst) % sub == 0) {
                     subRank[(int) ((p - cycleFirst) / sub)] = n;
                 }
-                int i = (int) (p - cycleFirst);
-                if (planned != null ? (planned[i >>> 3] & (1 << (i & 7))) != 0 : job.candidate(p)) {
+                if (planned != null ? rankBits.get(p) : job.candidate(p)) {
                     rankBits.set(p);
                     n++;
                 }

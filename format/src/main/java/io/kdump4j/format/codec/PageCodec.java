@@ -106,17 +106,8 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
 
     public abstract Kind kind();
 
-    /** Which implementation {@link #create(Kind, Encoder)} gives for {@code kind}, for a user to read. */
-    public static String implementation(Kind kind, Encoder encoder) {
-        return switch (kind) {
-            case ZLIB -> encoder == Encoder.FASTEST && Libdeflate.available()
-                    ? "libdeflate, level 1"
-                    : "zlib, level 1" + (encoder == Encoder.FASTEST ? " (" + Libdeflate.problem() + ")" : "");
-            case LZO -> "LZO1X-1";
-            case SNAPPY -> "snappy (aircompressor)";
-            case ZSTD -> "zstd (aircompressor)";
-        };
-    }
+    /** Which implementation compresses, for a user to read (e.g. "libdeflate, level 1"). */
+    public abstract String implementation();
 
     /**
      * Decompresses {@code src[srcOff, srcOff+srcLen)} into exactly {@code dstLen} bytes.
@@ -159,6 +150,12 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
         @Override
         public Kind kind() {
             return Kind.ZLIB;
+        }
+
+        @Override
+        public String implementation() {
+            return libdeflateEncoder ? "libdeflate, level 1"
+                    : "zlib, level 1" + (Libdeflate.available() ? "" : " (" + Libdeflate.problem() + ")");
         }
 
         @Override
@@ -244,6 +241,11 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
         }
 
         @Override
+        public String implementation() {
+            return "LZO1X-1";
+        }
+
+        @Override
         public void decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen)
                 throws DataFormatException {
             decoder.decompress(src, srcOff, srcLen, dst, dstOff, dstLen);
@@ -281,6 +283,11 @@ public abstract sealed class PageCodec permits PageCodec.Zlib, PageCodec.Lzo, Pa
         @Override
         public Kind kind() {
             return kind;
+        }
+
+        @Override
+        public String implementation() {
+            return kind.id() + " (aircompressor)";
         }
 
         @Override

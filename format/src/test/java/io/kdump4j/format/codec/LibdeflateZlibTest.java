@@ -37,8 +37,9 @@ class LibdeflateZlibTest {
 
     @Test
     void theDefaultEncoderIsLibdeflateAndSaysSo() {
-        assertEquals("libdeflate, level 1", PageCodec.implementation(PageCodec.Kind.ZLIB, PageCodec.Encoder.FASTEST));
-        assertEquals("zlib, level 1", PageCodec.implementation(PageCodec.Kind.ZLIB, PageCodec.Encoder.MAKEDUMPFILE));
+        assertEquals("libdeflate, level 1",
+                PageCodec.create(PageCodec.Kind.ZLIB, PageCodec.Encoder.FASTEST).implementation());
+        assertEquals("zlib, level 1", PageCodec.create(PageCodec.Kind.ZLIB, PageCodec.Encoder.MAKEDUMPFILE).implementation());
     }
 
     @Test

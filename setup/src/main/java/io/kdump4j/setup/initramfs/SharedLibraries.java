@@ -77,7 +77,7 @@ public final class SharedLibraries {
         Walk walk = new Walk(sysroot, own);
         walk.all(roots);
         for (String name : dlopened) {
-            Path file = walk.library(name);
+            Path file = walk.seen.add(name) ? walk.library(name) : null;
             if (file != null) {
                 walk.all(List.of(file));
             }
@@ -117,7 +117,7 @@ public final class SharedLibraries {
                     out.put(d.interpreter().substring(1), file);
                 }
                 for (String name : d.needed()) {
-                    if (own.contains(name) || seen.contains(name)) {
+                    if (own.contains(name) || !seen.add(name)) {
                         continue;
                     }
                     Path file = library(name);
@@ -132,9 +132,6 @@ public final class SharedLibraries {
 
         /** Finds {@code name} in the library folders and records it, or returns null. */
         Path library(String name) throws IOException {
-            if (!seen.add(name)) {
-                return null;
-            }
             for (String dir : List.of("/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/lib", "/usr/lib")) {
                 Path file = find(sysroot, dir + "/" + name);
                 if (file != null) {
@@ -142,7 +139,6 @@ public final class SharedLibraries {
                     return file;
                 }
             }
-            seen.remove(name);
             return null;
         }
     }
