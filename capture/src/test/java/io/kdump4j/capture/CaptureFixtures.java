@@ -103,11 +103,28 @@ final class CaptureFixtures {
         return Fixtures.run(List.of(cmd));
     }
 
-    /** Runs {@code makedumpfile --dump-dmesg} on a dump and returns the text it writes. */
-    static String dmesg(Path dump) throws IOException {
+    /**
+     * Runs Debian's makedumpfile of the case's architecture: the host's x86_64 build for x86_64
+     * dumps; for arm64 dumps, which the x86_64 build refuses, Debian's arm64 build under
+     * qemu-aarch64-static (user-mode emulation), fetched by scripts/arm64-makedumpfile.sh.
+     */
+    static String makedumpfile(String c, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>();
+        if (x86(c)) {
+            cmd.add("makedumpfile");
+        } else {
+            Path root = Path.of(System.getProperty("kdump4j.root", "..")).toAbsolutePath().normalize();
+            cmd.add(root.resolve("scripts/arm64-makedumpfile.sh").toString());
+        }
+        cmd.addAll(List.of(args));
+        return Fixtures.run(cmd);
+    }
+
+    /** Runs {@code makedumpfile --dump-dmesg} (of the case's architecture) on a dump and returns the text it writes. */
+    static String dmesg(String c, Path dump) throws IOException {
         Path out = dump.resolveSibling(dump.getFileName() + ".dmesg.txt");
         Files.deleteIfExists(out);
-        run("makedumpfile", "--dump-dmesg", dump.toString(), out.toString());
+        makedumpfile(c, "--dump-dmesg", dump.toString(), out.toString());
         return Files.readString(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 

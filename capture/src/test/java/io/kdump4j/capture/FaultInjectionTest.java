@@ -95,18 +95,18 @@ class FaultInjectionTest {
             System.out.println("full tmpfs: " + lost + " dumpable pages lost");
             assertTrue(lost > 0);
         }
-        assertSameText(Files.readString(golden(CASE), StandardCharsets.ISO_8859_1), dmesg(copy),
+        assertSameText(Files.readString(golden(CASE), StandardCharsets.ISO_8859_1), dmesg(CASE, copy),
                 "makedumpfile --dump-dmesg of the incomplete dump");
         Files.delete(copy);
         // For comparison only: makedumpfile itself, in PFN order, on the same full target.
         Path theirs = tmpfs.resolve("vmcore.makedumpfile");
         try {
-            run("makedumpfile", "-c", "-d", "1", source(CASE).toString(), theirs.toString());
+            makedumpfile(CASE, "-c", "-d", "1", source(CASE).toString(), theirs.toString());
         } catch (IOException expected) {
             Path moved = offTmpfs(theirs);
             String verdict;
             try {
-                dmesg(moved);
+                dmesg(CASE, moved);
                 verdict = "readable";
             } catch (IOException e) {
                 verdict = "not readable by --dump-dmesg";
