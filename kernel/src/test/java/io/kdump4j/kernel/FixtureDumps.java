@@ -110,6 +110,68 @@ public final class FixtureDumps {
         return Makedumpfile.variant(rel, "e31.elf", "-E", "-d", "31");
     }
 
+    /** The dumps that have the given golden file (e.g. {@code crash.txt}, {@code drgn.txt}). */
+    public static List<Case> withGolden(String name) throws IOException {
+        return all().stream().filter(c -> c.golden(name).isPresent()).toList();
+    }
+
+    /** The dumps whose crash output (crash.txt, made by crash 8.0.2) matches a pattern: crash did print that part. */
+    public static List<Case> withCrashOutput(Pattern p) throws IOException {
+        List<Case> out = new ArrayList<>();
+        for (Case c : withGolden("crash.txt")) {
+            if (p.matcher(Files.readString(c.golden("crash.txt").orElseThrow(), StandardCharsets.ISO_8859_1)).find()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #withCrashOutput} for stream filters. */
+    public static List<Case> withCrashOutputUnchecked(Pattern p) {
+        try {
+            return withCrashOutput(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The ELF cores only: those record virtual addresses in their program headers. */
+    public static List<Case> elfCores() throws IOException {
+        return all().stream().filter(Case::elf).toList();
+    }
+
+    /** The fixture kernel's System.map ({@code kernel/System.map.xz}), decompressed into the cache. */
+    public static Path systemMap(Case c) throws IOException {
+        Path xz = c.dir().getParent().resolve("kernel/System.map.xz");
+        Path out = Fixtures.cache().resolve("fixtures").resolve(c.fixture()).getParent().resolve("System.map");
+        if (!Files.exists(out)) {
+            Files.createDirectories(out.getParent());
+            Path tmp = out.resolveSibling("System.map.tmp");
+            Fixtures.run(List.of("sh", "-c", "xz -dc '" + xz + "' > '" + tmp + "'"));
+            Files.move(tmp, out);
+        }
+        return out;
+    }
+
+    /**
+     * Opens a case with the data symbols the helpers need: Debian's arm64 kernels are built
+     * without CONFIG_KALLSYMS_ALL (the fixture's kernel/config.xz), so their kallsyms has no
+     * data symbols and the fixture's System.map supplies them, as {@code --system-map} does for a
+     * user; x86_64 cases get kallsyms alone (what they prove is that no System.map is needed).
+     */
+    public static KernelDump openWithDataSymbols(Case c) throws IOException {
+        KernelDump k = open(c);
+        if (c.expectedArch().equals("aarch64")) {
+            try {
+                io.kdump4j.kernel.symbols.KernelSymbols.withSystemMap(k, systemMap(c));
+            } catch (IOException | RuntimeException e) {
+                k.close();
+                throw e;
+            }
+        }
+        return k;
+    }
+
     /** The dumps that have a makedumpfile --dump-dmesg golden file. */
     public static List<Case> withDmesg() throws IOException {
         return all().stream().filter(c -> c.golden("dmesg.makedumpfile.txt").isPresent()).toList();

@@ -27,25 +27,12 @@ class KallsymsFixtureTest {
         return FixtureDumps.all().stream().filter(FixtureDumps.Case::elf);
     }
 
-    /** The fixture kernel's System.map, decompressed into the cache. */
-    static Path systemMap(FixtureDumps.Case c) throws IOException {
-        Path xz = c.dir().getParent().resolve("kernel/System.map.xz");
-        Path out = Fixtures.cache().resolve("fixtures").resolve(c.fixture()).getParent().resolve("System.map");
-        if (!Files.exists(out)) {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling("System.map.tmp");
-            Fixtures.run(List.of("sh", "-c", "xz -dc '" + xz + "' > '" + tmp + "'"));
-            Files.move(tmp, out);
-        }
-        return out;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void everyKallsymsSymbolIsAtTheSystemMapAddressPlusKaslr(FixtureDumps.Case c) throws IOException {
         try (KernelDump k = FixtureDumps.open(c)) {
             SymbolTable ks = Kallsyms.read(k);
-            SymbolTable map = SystemMap.read(systemMap(c), k.vmcoreinfo().kernelOffset().orElse(0));
+            SymbolTable map = SystemMap.read(FixtureDumps.systemMap(c), k.vmcoreinfo().kernelOffset().orElse(0));
             int compared = 0;
             List<String> wrong = new ArrayList<>();
             for (Symbol s : ks.symbols()) {

@@ -27,6 +27,15 @@ class KernelTypesFixtureTest {
     private static final Pattern OFFSET = Pattern.compile("OFFSET\\(([A-Za-z0-9_]+)\\.([A-Za-z0-9_.]+)\\)");
     private static final Pattern SIZE = Pattern.compile("SIZE\\(([A-Za-z0-9_]+)\\)");
 
+    /**
+     * The x86_64 cases. On the arm64 fixture (opened with its System.map) {@code btf_modules}
+     * yields no BTF for virtio_blk although the kernel has CONFIG_DEBUG_INFO_BTF_MODULES: not yet
+     * explained, so not asserted there.
+     */
+    static Stream<FixtureDumps.Case> x86Cases() throws IOException {
+        return cases().filter(c -> c.expectedArch().equals("x86_64"));
+    }
+
     static Stream<FixtureDumps.Case> cases() throws IOException {
         return FixtureDumps.all().stream();
     }
@@ -82,10 +91,9 @@ class KernelTypesFixtureTest {
 
     /** Each Debian module carries split BTF continuing vmlinux's ids: virtio_blk describes its own struct. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("x86Cases")
     void moduleBtf(FixtureDumps.Case c) throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(c.fixture().startsWith("x86_64"), "arm64: the module list needs data symbols");
-        try (KernelDump k = FixtureDumps.open(c)) {
+        try (KernelDump k = FixtureDumps.openWithDataSymbols(c)) {
             KernelTypes t = KernelTypes.of(k);
             io.kdump4j.kernel.helpers.module.ModuleInfo blk = io.kdump4j.kernel.helpers.module.Modules.of(k).list().stream()
                     .filter(m -> m.name().equals("virtio_blk")).findFirst().orElseThrow();

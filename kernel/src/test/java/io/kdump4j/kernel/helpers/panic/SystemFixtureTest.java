@@ -2,7 +2,6 @@ package io.kdump4j.kernel.helpers.panic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kdump4j.kernel.FixtureDumps;
 import io.kdump4j.kernel.KernelDump;
@@ -27,6 +26,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Panic facts, modules, uptime, load and memory of each fixture against crash.txt and drgn.txt. */
 class SystemFixtureTest {
+
+    static List<FixtureDumps.Case> withDrgn() throws IOException {
+        return FixtureDumps.withGolden("drgn.txt");
+    }
+
+    /** Cases where crash ran {@code kmem -i} (the arm64 fixture's crash.txt has sys, bt and log only). */
+    static List<FixtureDumps.Case> withCrashKmem() throws IOException {
+        return FixtureDumps.withCrashOutput(Pattern.compile("(?m)^ *TOTAL MEM +\\d+ "));
+    }
+
+    static List<FixtureDumps.Case> withCrash() throws IOException {
+        return FixtureDumps.withGolden("crash.txt");
+    }
 
     static Stream<FixtureDumps.Case> cases() throws IOException {
         return FixtureDumps.all().stream();
@@ -54,9 +66,8 @@ class SystemFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("withDrgn")
     void modulesEqualDrgn(FixtureDumps.Case c) throws IOException {
-        assumeTrue(c.golden("drgn.txt").isPresent());
         String drgn = Files.readString(c.golden("drgn.txt").orElseThrow(), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("### modules list\\n\\[(.*)\\]").matcher(drgn);
         assertTrue(m.find());
@@ -76,13 +87,18 @@ class SystemFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void uptimeLoadAndMemoryEqualCrash(FixtureDumps.Case c) throws IOException {
-        assumeTrue(c.golden("crash.txt").isPresent() && c.expectedArch().equals("x86_64"),
-                "crash.txt with sys and kmem -i (arm64: data symbols need System.map, see the CLI test)");
-        try (KernelDump k = FixtureDumps.open(c)) {
+    @MethodSource("withCrash")
+    void uptimeAndLoadEqualCrash(FixtureDumps.Case c) throws IOException {
+        try (KernelDump k = FixtureDumps.openWithDataSymbols(c)) {
             assertEquals(c.crashField("UPTIME").orElseThrow(), Uptime.format(Uptime.nanos(k).orElseThrow()));
             assertEquals(c.crashField("LOAD AVERAGE").orElseThrow(), LoadAverage.format(LoadAverage.raw(k).orElseThrow()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("withCrashKmem")
+    void memoryEqualsCrashKmem(FixtureDumps.Case c) throws IOException {
+        try (KernelDump k = FixtureDumps.openWithDataSymbols(c)) {
             MemoryStats s = Memory.stats(k);
             String crash = Files.readString(c.golden("crash.txt").orElseThrow(), StandardCharsets.ISO_8859_1);
             assertEquals(kmem(crash, "TOTAL MEM"), s.totalRam());
