@@ -23,8 +23,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$out" "$work/root/proc" "$work/root/dev"
 
 gcc -static -O1 -o "$work/root/init" "$here/crashlab.c"
-for m in drivers/firmware/qemu_fw_cfg drivers/block/loop lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4; do
-  # Debian compresses modules since 6.x; /init loads them uncompressed.
+for m in drivers/firmware/qemu_fw_cfg drivers/block/loop lib/crc16 lib/crc/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4; do
+  # Debian compresses modules since 6.x; /init loads them uncompressed. crc16 moved to lib/crc/ in 7.x.
   if [ -f "$mods/$m.ko" ]; then cp "$mods/$m.ko" "$work/root/"
   elif [ -f "$mods/$m.ko.xz" ]; then xz -dc "$mods/$m.ko.xz" >"$work/root/$(basename "$m").ko"
   fi
