@@ -261,12 +261,25 @@ class KernelMatrixE2eTest {
             String o = byPid.get(t.pid());
             if (o == null) {
                 wrong.add(t.pid() + " " + t.comm() + " missing");
-            } else if (!field(o, "comm").orElse("").equals(t.comm()) || !field(o, "ppid").orElse("").equals(String.valueOf(t.ppid()))) {
+            } else if (!sameName(field(o, "comm").orElse(""), t.comm()) || !field(o, "ppid").orElse("").equals(String.valueOf(t.ppid()))) {
                 wrong.add(t.pid() + " " + t.comm() + " ppid " + t.ppid() + " vs " + field(o, "comm").orElse("") + " ppid " + field(o, "ppid").orElse(""));
             }
         }
         int n = c.truth().tasks().size();
         return new Check("ps", wrong.isEmpty(), "tasks %d/%d%s".formatted(n - wrong.size(), n, wrong.isEmpty() ? "" : ": " + wrong));
+    }
+
+    /**
+     * ps prints task_struct.comm (TASK_COMM_LEN 16: at most 15 characters), as crash does; /proc
+     * prints what proc_task_name() (fs/proc/array.c) makes of it: a workqueue worker's comm with
+     * the workqueue it last ran ("kworker/0:1-events", wq_worker_comm()) and a kernel thread's
+     * full name when comm truncated it ("rcu_tasks_kthread", get_kthread_comm()). The same name
+     * either way, by the kernel's own rule.
+     */
+    static boolean sameName(String comm, String proc) {
+        return proc.equals(comm)
+                || comm.length() == 15 && proc.startsWith(comm)
+                || comm.startsWith("kworker/") && proc.startsWith(comm + "-");
     }
 
     /** Every module of /proc/modules in mod, with its size. */
@@ -321,7 +334,8 @@ class KernelMatrixE2eTest {
         if (r.exitCode() != 0) {
             return new Check("bt", false, failed(r));
         }
-        List<String> frames = objects(r.out()).stream().map(o -> field(o, "function").orElse("?")).toList();
+        List<String> frames = Pattern.compile("\"function\": (?:\"([^\"]+)\"|null)").matcher(r.out()).results()
+                .map(m -> m.group(1) == null ? "?" : m.group(1)).toList();
         int at = 0;
         for (String f : frames) {
             if (at < trace.size() && f.equals(trace.get(at))) {
