@@ -1,6 +1,7 @@
 # The first kernel's own word about itself, recorded just before the crash for the kernel matrix
 # (cli KernelMatrixE2eTest) to check the saved dump against. The QEMU harnesses put this file in
-# front of the first-boot hook; the hook calls record_truth while the test disk is mounted at /mnt.
+# front of the first-boot hook; the hook calls record_truth instead of unmounting the test disk
+# at /mnt before the crash.
 # /mnt/truth/: modules (/proc/modules), meminfo (/proc/meminfo), stat (every /proc/PID/stat, one a
 # line), comm (PID and /proc/PID/comm), kallsyms (/proc/kallsyms without module symbols: the
 # System.map a user can save on a kernel whose VMCOREINFO names no kallsyms tables).
@@ -18,4 +19,8 @@ record_truth() {
     done > /mnt/truth/comm
     cat /proc/meminfo > /mnt/truth/meminfo
     say "truth-recorded tasks=$(wc -l < /mnt/truth/stat) modules=$(wc -l < /mnt/truth/modules)"
+    # Remounted read-only, not unmounted: an unmount would end the disk's jbd2 and
+    # ext4-rsv-conversion threads and drop its page cache after the recording.
+    sync
+    mount -o remount,ro /mnt
 }
