@@ -201,10 +201,10 @@ class KernelMatrixE2eTest {
         // The trace the console printed; a PREEMPT_RT kernel may print nothing on the console at
         // panic (its consoles print from threads the panic stops), so then the kernel's own log
         // in the dump is the record of what it said.
-        Optional<List<String>> console = KernelTruth.panicTrace(c.console());
+        Optional<List<String>> console = KernelTruth.panicTrace(c.console(), false);
         String source = "console";
         if (console.isEmpty()) {
-            console = KernelTruth.panicTrace(dumpLog);
+            console = KernelTruth.panicTrace(dumpLog, true);
             source = "the dump's kernel log";
         }
         CliRun bt = run("bt", dump, map);

@@ -59,9 +59,10 @@ record KernelTruth(List<Task> tasks, Map<String, Long> modules, Map<String, Long
      * console or the dump's own kernel log), from its panic/vpanic frame on: the frames above it
      * are the printing of the trace itself (dump_stack_lvl, show_stack), which returned before
      * panic went on to crash_kexec and saved the registers the dump's bt starts from. Empty when
-     * LOG has no such trace (a PREEMPT_RT kernel's console may print nothing at panic).
+     * LOG has no such trace (a PREEMPT_RT kernel's console may print nothing at panic). DUMPLOG:
+     * LOG is the kernel's own records (no time stamps, nothing of user space's).
      */
-    static Optional<List<String>> panicTrace(List<String> log) {
+    static Optional<List<String>> panicTrace(List<String> log, boolean dumpLog) {
         int i = 0;
         while (i < log.size() && !log.get(i).contains("sysrq triggered crash")) {
             i++;
@@ -71,10 +72,12 @@ record KernelTruth(List<Task> tasks, Map<String, Long> modules, Map<String, Long
         }
         List<String> frames = new ArrayList<>();
         for (i++; i < log.size(); i++) {
-            String l = log.get(i).replaceFirst("^\\s*[0-9.]+ ", "").replaceFirst("^\\[[ 0-9.]+\\]", "")
-                    .replaceFirst("^\\[\\s*[TC][0-9]+\\]", "");
-            if (l.contains("<TASK>") || l.contains("KDUMP4J")) {
-                continue;
+            // the host's time stamp (ours "  6.723 ", the lab's "[host    5.67] "), then the kernel's
+            String l = log.get(i).replaceFirst("^\\s*[0-9]+\\.[0-9]+ ", "").replaceFirst("^\\[host [ 0-9.]+\\] ", "");
+            boolean kernelLine = dumpLog || l.startsWith("[");
+            l = l.replaceFirst("^\\[[ 0-9.]+\\]", "").replaceFirst("^\\[\\s*[TC][0-9]+\\]", "");
+            if (!kernelLine || l.contains("<TASK>")) {
+                continue; // user space's own output interleaved on the console ("KDUMP4J panic-trigger")
             }
             Matcher m = FRAME.matcher(l);
             if (!m.find()) {
