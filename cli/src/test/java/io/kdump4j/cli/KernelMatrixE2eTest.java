@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestFactory;
 class KernelMatrixE2eTest {
     /** The arm64 cycle first: it is the longest (an emulated aarch64 JVM loads and saves). */
     static final String KERNELS = "sid arm64; bookworm 6.1 amd64; bookworm 6.12 amd64; trixie amd64; sid amd64;"
-            + " experimental amd64; bullseye amd64; sid rt-amd64; trixie cloud-amd64";
+            + " experimental amd64; bullseye 5.10 amd64; sid rt-amd64; trixie cloud-amd64";
     /** MemFree, Cached, Buffers and Shmem move between the recording and the panic; see {@link #kmem}. */
     static final long KMEM_TOLERANCE_KB = 4096;
 
@@ -205,7 +205,7 @@ class KernelMatrixE2eTest {
         String source = "console";
         if (console.isEmpty()) {
             console = KernelTruth.panicTrace(dumpLog, true);
-            source = "the dump's kernel log";
+            source = "dump's kernel log";
         }
         CliRun bt = run("bt", dump, map);
         CliRun analyze = run("analyze", dump, map);
@@ -343,7 +343,7 @@ class KernelMatrixE2eTest {
                 at++;
             }
         }
-        return new Check("bt", at == trace.size(), "frames %d/%d of the %s's trace in order%s".formatted(at, trace.size(), source,
+        return new Check("bt", at == trace.size(), "frames %d/%d of the %s trace in order%s".formatted(at, trace.size(), source,
                 at == trace.size() ? "" : "; first missing " + trace.get(at) + "; bt: " + frames));
     }
 
