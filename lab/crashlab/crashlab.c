@@ -8,7 +8,8 @@
  *         load the lab's test module (module/crashlab_mod.c) with that mode, after
  *         kernel.panic_on_oops=1, kernel.panic_on_warn=1, kernel.softlockup_panic=1 and
  *         kernel.watchdog_thresh=1.
- * Every module it needs is in the initramfs root (insmod order = dependency order).
+ * Every module it needs is in the initramfs root; /modules.list (written by crashlab.sh) names
+ * those of the hung mode in dependency order.
  */
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -61,8 +62,11 @@ static void oom(void) {
 }
 
 static void hung(void) {
-    const char *mods[] = {"loop", "crc16", "mbcache", "jbd2", "crc32c_generic", "ext4"};
-    for (unsigned i = 0; i < sizeof mods / sizeof *mods; i++) insmod(mods[i]);
+    /* The kernel's own modules, in load order: their names and places change between kernels. */
+    FILE *list = fopen("/modules.list", "r");
+    char name[64];
+    while (list && fscanf(list, "%63s", name) == 1) insmod(name);
+    if (list) fclose(list);
     int ctl = open("/dev/loop-control", O_RDWR);
     int n = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
     char dev[32];
