@@ -1,6 +1,7 @@
 package io.kdump4j.cli;
 
 import io.kdump4j.analyze.Json;
+import io.kdump4j.setup.check.InstalledKernel;
 import io.kdump4j.setup.config.Kdump4jConfig;
 import io.kdump4j.setup.initramfs.Compression;
 import io.kdump4j.setup.initramfs.InitramfsBuilder;
@@ -35,7 +36,7 @@ final class InitramfsCommand implements Callable<Integer> {
     @Option(names = "--kernel-release", paramLabel = "R", description = "kernel release whose modules to take (default: running)")
     String release;
 
-    @Option(names = "--modules-dir", paramLabel = "DIR", description = "module tree (default: /lib/modules/<release>)")
+    @Option(names = "--modules-dir", paramLabel = "DIR", description = "module tree (default: /lib/modules/<release>, else /usr/lib/modules/<release>)")
     Path modulesDir;
 
     @Option(names = "--busybox", paramLabel = "FILE", description = "static busybox (default: /bin/busybox)")
@@ -64,7 +65,7 @@ final class InitramfsCommand implements Callable<Integer> {
     Path config = Kdump4jConfig.DEFAULT_FILE;
 
     @Option(names = "--kernel-config", paramLabel = "FILE",
-            description = "kernel config to bundle as /boot/config-<release> for kdump4j check (default: /boot/config-<release>)")
+            description = "kernel config to bundle as /boot/config-<release> for kdump4j check (default: /boot/config-<release>, else /usr/lib/modules/<release>/config)")
     Path kernelConfig;
 
     @Option(names = "--jar", paramLabel = "FILE", hidden = true,
@@ -81,7 +82,7 @@ final class InitramfsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Kdump4jConfig c = Kdump4jConfig.load(config);
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-        Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
+        Path mods = modulesDir != null ? modulesDir : InstalledKernel.of(r).modules();
         InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
                 noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
                         "io.kdump4j.cli/io.kdump4j.cli.Main"),
@@ -102,7 +103,7 @@ final class InitramfsCommand implements Callable<Integer> {
 
     /** The kernel config travels with the image so that kdump4j check works in the guest. */
     private static Map<String, Path> configFile(String release, Path given) {
-        Path p = given != null ? given : Path.of("/boot/config-" + release);
+        Path p = given != null ? given : InstalledKernel.of(release).config();
         return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
     }
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Load the capture kernel and initramfs into the crashkernel= reservation (kexec_file_load).")
 final class LoadCommand implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "FILE", description = "capture kernel (default: config's kernel, /boot/vmlinuz-<release>)")
+    @Option(names = "--kernel", paramLabel = "FILE", description = "capture kernel (default: config's kernel, /boot/vmlinuz-<release>, else /usr/lib/modules/<release>/vmlinuz)")
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "capture initramfs (default: config's initrd)")

@@ -78,11 +78,12 @@ public record KernelConfig(String source, Map<String, String> values) {
 
     /**
      * The running kernel's config: {@code /proc/config.gz} first (it is the kernel's own), then
-     * {@code /boot/config-<release>}; empty when neither is readable.
+     * the installed config file ({@code /boot/config-<release>} or, on Debian 14,
+     * {@code /usr/lib/modules/<release>/config}: {@link InstalledKernel#config()}); empty when
+     * neither is readable.
      */
     public static Optional<KernelConfig> ofRunningKernel(HostFiles host, String release) {
-        for (String p : new String[] {"/proc/config.gz", "/boot/config-" + release}) {
-            Path f = host.path(p);
+        for (Path f : new Path[] {host.path("/proc/config.gz"), new InstalledKernel(host, release).config()}) {
             if (Files.isReadable(f)) {
                 try {
                     return Optional.of(load(f));

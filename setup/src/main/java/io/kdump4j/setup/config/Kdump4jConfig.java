@@ -1,5 +1,6 @@
 package io.kdump4j.setup.config;
 
+import io.kdump4j.setup.check.InstalledKernel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import java.util.TreeMap;
  * final_action = reboot       # after a save: reboot, poweroff
  * append =                    # extra capture kernel parameters (win over derived ones)
  * modules = virtio_pci virtio_blk ext4   # kernel modules the target needs (deps are added)
- * kernel = /boot/vmlinuz-%r   # capture kernel, %r = running release
+ * kernel = /boot/vmlinuz-%r   # capture kernel, %r = running release (this default also finds
+ *                             # /usr/lib/modules/%r/vmlinuz, Debian 14's place)
  * initrd = /var/lib/kdump4j/initrd.img-%r
  * </pre>
  */
@@ -32,6 +34,7 @@ public record Kdump4jConfig(String target, String path, int dumpLevel, String co
                             String finalAction, List<String> append, List<String> modules, String kernel,
                             String initrd) {
     public static final Path DEFAULT_FILE = Path.of("/etc/kdump4j.conf");
+    static final String DEFAULT_KERNEL = "/boot/vmlinuz-%r";
     static final List<String> ACTIONS = List.of("reboot", "poweroff", "shell");
     static final List<String> CODECS = List.of("zlib", "lzo", "snappy", "zstd", "none");
 
@@ -42,7 +45,7 @@ public record Kdump4jConfig(String target, String path, int dumpLevel, String co
 
     public static Kdump4jConfig defaults() {
         return new Kdump4jConfig("LABEL=kdump4j", "/kdump4j", 31, "zlib", "reboot", "reboot", List.of(),
-                List.of("virtio_pci", "virtio_blk", "ext4"), "/boot/vmlinuz-%r", "/var/lib/kdump4j/initrd.img-%r");
+                List.of("virtio_pci", "virtio_blk", "ext4"), DEFAULT_KERNEL, "/var/lib/kdump4j/initrd.img-%r");
     }
 
     /** Reads the file; a missing file gives the defaults. */
@@ -100,9 +103,13 @@ public record Kdump4jConfig(String target, String path, int dumpLevel, String co
         return new Kdump4jConfig(target, path, dumpLevel, codec, failure, fin, append, modules, kernel, initrd);
     }
 
-    /** {@code kernel} with %r replaced by the release. */
+    /**
+     * {@code kernel} with %r replaced by the release. The default setting names the installed
+     * kernel wherever it is ({@link InstalledKernel#vmlinuz()}: /boot, else /usr/lib/modules); a
+     * setting of the user's is taken as written.
+     */
     public Path kernelFor(String release) {
-        return Path.of(kernel.replace("%r", release));
+        return kernel.equals(DEFAULT_KERNEL) ? InstalledKernel.of(release).vmlinuz() : Path.of(kernel.replace("%r", release));
     }
 
     public Path initrdFor(String release) {
