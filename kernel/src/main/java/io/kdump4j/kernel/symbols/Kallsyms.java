@@ -6,7 +6,10 @@ import io.kdump4j.kernel.KernelMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -24,15 +27,29 @@ import java.util.OptionalLong;
  * <li>{@code kallsyms_token_index}: 256 {@code u16} offsets into {@code kallsyms_token_table},
  *     a run of NUL-terminated strings; a symbol's text is the concatenation of its tokens, and
  *     the first character is the {@code nm} type letter.
- * <li>{@code kallsyms_offsets}: one {@code int} per symbol (base-relative scheme,
- *     {@code CONFIG_KALLSYMS_BASE_RELATIVE}), with {@code kallsyms_relative_base} an
- *     {@code unsigned long} relocated at boot (so KASLR is already applied). Without
- *     {@code CONFIG_KALLSYMS_ABSOLUTE_PERCPU}: address = base + (u32) offset. With it (x86_64
- *     SMP until Linux 6.15): a non-negative offset is an absolute value (per-CPU symbols,
- *     which are offsets into the per-CPU area), a negative one means base - 1 - offset. The
- *     dump does not say which scheme was built; any negative offset means the absolute-percpu
- *     one (the plain scheme stores unsigned distances from the lowest symbol, which stay below
- *     2^31 for any kernel image).
+ * <li>{@code kallsyms_offsets}: one {@code int} per symbol, in one of two schemes, told apart by
+ *     what VMCOREINFO names:
+ *     <ul>
+ *     <li>base-relative (VMCOREINFO names {@code kallsyms_relative_base}, an {@code unsigned
+ *         long} relocated at boot, so KASLR is already applied). Without
+ *         {@code CONFIG_KALLSYMS_ABSOLUTE_PERCPU}: address = base + (u32) offset. With it (x86_64
+ *         SMP until Linux 6.15): a non-negative offset is an absolute value (per-CPU symbols,
+ *         which are offsets into the per-CPU area), a negative one means base - 1 - offset. The
+ *         dump does not say which was built; any negative offset means the absolute-percpu one
+ *         (the plain scheme stores unsigned distances from the lowest symbol, which stay below
+ *         2^31 for any kernel image).
+ *     <li>place-relative (Linux 7.0, commit a081b5789255 "kallsyms: Get rid of kallsyms relative
+ *         base", which also dropped {@code kallsyms_relative_base} from VMCOREINFO): each entry
+ *         is a PC32 reference, address = &kallsyms_offsets[i] + (s32) kallsyms_offsets[i], so
+ *         the kernel's relocation at boot is already in it. (Only non-relocatable 32-bit kernels
+ *         store absolute values, and this reader is for 64-bit ones.)
+ *     </ul>
+ * </ul>
+ * Either way the decoded table is checked before it is trusted: the addresses must come out in
+ * order (scripts/kallsyms.c sorts by address; absolute per-CPU values excepted) and every
+ * symbol VMCOREINFO also gives ({@code _stext}, {@code init_uts_ns}, {@code swapper_pg_dir}, ...)
+ * must decode to VMCOREINFO's address. A table that fails is refused with the reason, never
+ * used with wrong addresses.
  * </ul>
  */
 public final class Kallsyms {
@@ -43,23 +60,49 @@ public final class Kallsyms {
     private Kallsyms() {
     }
 
+    /** The tables every scheme needs. */
+    private static final String[] TABLES = {"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table",
+        "kallsyms_token_index", "kallsyms_offsets"};
+
+    /** How {@code kallsyms_offsets} encodes addresses. */
+    enum Scheme { BASE_RELATIVE, PLACE_RELATIVE }
+
     /** Whether VMCOREINFO names every table this reader needs. */
     public static boolean available(KernelDump k) {
-        for (String s : new String[] {"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table",
-                "kallsyms_token_index", "kallsyms_offsets", "kallsyms_relative_base"}) {
+        return missing(k).isEmpty();
+    }
+
+    /**
+     * Why the tables cannot be read, for an error message: empty when VMCOREINFO names them all.
+     */
+    public static Optional<String> missing(KernelDump k) {
+        List<String> absent = new ArrayList<>();
+        for (String s : TABLES) {
             if (k.vmcoreinfo().symbol(s).isEmpty()) {
-                return false;
+                absent.add(s);
             }
         }
-        return true;
+        if (absent.isEmpty()) {
+            return Optional.empty();
+        }
+        if (absent.size() == TABLES.length) {
+            return Optional.of("VMCOREINFO names no kallsyms tables (they are in VMCOREINFO since Linux 6.0, "
+                    + "commit 5fd8fea935a1)");
+        }
+        return Optional.of("VMCOREINFO lacks SYMBOL(" + String.join("), SYMBOL(", absent) + ")");
+    }
+
+    /** The offsets scheme, from what VMCOREINFO names. */
+    static Scheme scheme(KernelDump k) {
+        return k.vmcoreinfo().symbol("kallsyms_relative_base").isPresent() ? Scheme.BASE_RELATIVE : Scheme.PLACE_RELATIVE;
     }
 
     /** Decodes every symbol. */
     public static SymbolTable read(KernelDump k) throws IOException {
         String file = k.dump().name();
-        if (!available(k)) {
-            throw new DumpFormatException(file, -1, "VMCOREINFO does not name the kallsyms tables "
-                    + "(SYMBOL(kallsyms_names) etc., exported since Linux 6.0): give a System.map");
+        Optional<String> missing = missing(k);
+        if (missing.isPresent()) {
+            throw new DumpFormatException(file, -1, missing.get() + ": give a System.map");
         }
         KernelMemory mem = k.memory();
         long numAddr = sym(k, "kallsyms_num_syms");
@@ -70,10 +113,12 @@ public final class Kallsyms {
         }
         int n = (int) count;
         String[] tokens = tokens(k);
-        long base = mem.u64(sym(k, "kallsyms_relative_base"));
-        byte[] offsets = mem.read(sym(k, "kallsyms_offsets"), n * 4);
+        Scheme scheme = scheme(k);
+        long offsetsAt = sym(k, "kallsyms_offsets");
+        long base = scheme == Scheme.BASE_RELATIVE ? mem.u64(sym(k, "kallsyms_relative_base")) : 0;
+        byte[] offsets = mem.read(offsetsAt, n * 4);
         boolean absolutePercpu = false;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; scheme == Scheme.BASE_RELATIVE && i < n; i++) {
             if (s32(offsets, i * 4) < 0) {
                 absolutePercpu = true;
                 break;
@@ -102,7 +147,9 @@ public final class Kallsyms {
             }
             int off = s32(offsets, i * 4);
             long address;
-            if (!absolutePercpu) {
+            if (scheme == Scheme.PLACE_RELATIVE) {
+                address = offsetsAt + 4L * i + off;
+            } else if (!absolutePercpu) {
                 address = base + (off & 0xffff_ffffL);
             } else if (off >= 0) {
                 address = off;
@@ -111,8 +158,49 @@ public final class Kallsyms {
             }
             out.add(new Symbol(sb.substring(1), address, 0, sb.charAt(0), null));
         }
+        verify(k, scheme, absolutePercpu, out);
         return SymbolTable.of(out);
     }
+
+    /**
+     * Checks a decoded table against what the dump says independently: kallsyms is sorted by
+     * address, and VMCOREINFO's own SYMBOL() entries must decode to the same addresses.
+     */
+    static void verify(KernelDump k, Scheme scheme, boolean absolutePercpu, List<Symbol> syms) throws DumpFormatException {
+        String file = k.dump().name();
+        String how = scheme == Scheme.PLACE_RELATIVE ? "place-relative" : "base-relative";
+        long previous = Long.MIN_VALUE;
+        String previousName = null;
+        for (Symbol s : syms) {
+            // Absolute per-CPU values (old x86_64 scheme) are small offsets, not in address order.
+            if (absolutePercpu && s.address() >= 0) {
+                continue;
+            }
+            if (Long.compareUnsigned(s.address(), previous) < 0 && previousName != null) {
+                throw new DumpFormatException(file, -1, "kallsyms decoded as " + how + " is not in address order ("
+                        + previousName + " at 0x" + Long.toHexString(previous) + " before " + s.name() + " at 0x"
+                        + Long.toHexString(s.address()) + "): refusing it; give a System.map");
+            }
+            previous = s.address();
+            previousName = s.name();
+        }
+        Map<String, Long> first = new HashMap<>();
+        for (Symbol s : syms) {
+            first.putIfAbsent(s.name(), s.address());
+        }
+        for (String name : CHECKED) {
+            OptionalLong expected = k.vmcoreinfo().symbol(name);
+            Long got = first.get(name);
+            if (expected.isPresent() && got != null && got != expected.getAsLong()) {
+                throw new DumpFormatException(file, -1, "kallsyms decoded as " + how + " gives " + name + " at 0x"
+                        + Long.toHexString(got) + " but VMCOREINFO says 0x" + Long.toHexString(expected.getAsLong())
+                        + ": refusing it; give a System.map");
+            }
+        }
+    }
+
+    /** Kernel-image symbols that VMCOREINFO gives by address on x86_64 and arm64. */
+    private static final String[] CHECKED = {"_stext", "init_uts_ns", "swapper_pg_dir", "init_top_pgt", "_text"};
 
     private static String[] tokens(KernelDump k) throws IOException {
         KernelMemory mem = k.memory();

@@ -1,5 +1,6 @@
 package io.kdump4j.kernel.symbols;
 
+import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelDump;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,21 +19,45 @@ public final class KernelSymbols {
     private final KernelDump dump;
     private final SymbolTable kernel;
     private final SymbolTable map;
+    /** Why {@link #kernel} is null: the tables are not named, or failed their checks. */
+    private final String noKallsyms;
     private volatile SymbolTable modules;
 
-    private KernelSymbols(KernelDump dump, SymbolTable kernel, SymbolTable map) {
+    private KernelSymbols(KernelDump dump, SymbolTable kernel, String noKallsyms, SymbolTable map) {
         this.dump = dump;
         this.kernel = kernel;
+        this.noKallsyms = noKallsyms;
         this.map = map;
+    }
+
+    /**
+     * kallsyms from the dump, or null with the reason: a table that fails its checks is not
+     * used (the System.map, when given, is then the only source of vmlinux symbols).
+     */
+    private static KernelSymbols build(KernelDump d, SymbolTable map) throws IOException {
+        Optional<String> missing = Kallsyms.missing(d);
+        if (missing.isPresent()) {
+            return new KernelSymbols(d, null, missing.get(), map);
+        }
+        try {
+            return new KernelSymbols(d, Kallsyms.read(d), null, map);
+        } catch (DumpFormatException e) {
+            return new KernelSymbols(d, null, e.getMessage(), map);
+        }
+    }
+
+    /** Why the dump's kallsyms is not used, or empty when it is. */
+    public Optional<String> kallsymsUnavailable() {
+        return Optional.ofNullable(noKallsyms);
     }
 
     /**
      * The dump's symbols from kallsyms (built once per dump). A kernel older than Linux 6.0 does
      * not name its kallsyms tables in VMCOREINFO: then only VMCOREINFO's own SYMBOL() entries are
-     * known, and {@link #address(String)} says to give a System.map.
+     * known, and {@link #address(String)} says why and to give a System.map.
      */
     public static KernelSymbols of(KernelDump k) throws IOException {
-        return k.service(KernelSymbols.class, d -> new KernelSymbols(d, Kallsyms.available(d) ? Kallsyms.read(d) : null, null));
+        return k.service(KernelSymbols.class, d -> build(d, null));
     }
 
     /**
@@ -49,10 +74,7 @@ public final class KernelSymbols {
     }
 
     private static KernelSymbols withTable(KernelDump k, SymbolTable m) throws IOException {
-        return k.service(KernelSymbols.class, d -> {
-            SymbolTable ks = Kallsyms.available(d) ? Kallsyms.read(d) : null;
-            return new KernelSymbols(d, ks, m);
-        });
+        return k.service(KernelSymbols.class, d -> build(d, m));
     }
 
     public KernelDump dump() {
@@ -105,8 +127,8 @@ public final class KernelSymbols {
         Optional<Symbol> s = lookup(name);
         if (s.isEmpty()) {
             if (kernel == null && map == null) {
-                throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is unknown: VMCOREINFO does "
-                        + "not name the kallsyms tables (kernels before Linux 6.0); give the System.map with --system-map");
+                throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is unknown: " + noKallsyms
+                        + "; give the System.map with --system-map");
             }
             throw new SymbolLookupException(dump.dump().name() + ": symbol " + name + " is not in the dump's kallsyms"
                     + (map == null ? " (a kernel built without CONFIG_KALLSYMS_ALL has no data symbols: "

@@ -21,8 +21,9 @@ import java.util.Optional;
  *     REGS_PARTIAL=4. (drgn 0.0.22 knows only the first layout and fails on 6.12 with
  *     "unknown ORC entry type 3", which is REGS.)
  * </ul>
- * The layout is read from BTF's {@code struct orc_entry} when present (its bitfield offsets and
- * widths), else chosen by kernel version.
+ * Kernels with an {@code .orc_header} say which layout they use ({@link OrcFormat}); for older
+ * ones the layout is read from BTF's {@code struct orc_entry} when present (its bitfield offsets
+ * and widths), else chosen by kernel version.
  *
  * @param typeShift first bit of {@code type}
  * @param typeBits width of {@code type}
@@ -31,6 +32,7 @@ import java.util.Optional;
  */
 record OrcLayout(int typeShift, int typeBits, int signalBit, int endBit) {
     static final OrcLayout UNTIL_6_2 = new OrcLayout(8, 2, -1, 10);
+    static final OrcLayout SINCE_6_3 = new OrcLayout(8, 2, 10, 11);
     static final OrcLayout SINCE_6_4 = new OrcLayout(8, 3, 11, -1);
 
     /** The normalized kinds of entry (the names of the 6.4+ enum). */

@@ -27,16 +27,8 @@ import java.util.Optional;
  * function's last instruction), except after a signal/REGS frame where the ip is exact.
  */
 final class OrcUnwinder implements Unwinder {
+    /** {@code ORC_REG_UNDEFINED}, the same in every numbering. */
     private static final int REG_UNDEFINED = 0;
-    private static final int REG_PREV_SP = 1;
-    private static final int REG_DX = 2;
-    private static final int REG_DI = 3;
-    private static final int REG_BP = 4;
-    private static final int REG_SP = 5;
-    private static final int REG_R10 = 6;
-    private static final int REG_R13 = 7;
-    private static final int REG_BP_INDIRECT = 8;
-    private static final int REG_SP_INDIRECT = 9;
     /** {@code offsetof(struct pt_regs, ip)}: where REGS_PARTIAL's CFA points. */
     private static final int IRET_FRAME_OFFSET = 16 * 8;
 
@@ -44,6 +36,7 @@ final class OrcUnwinder implements Unwinder {
     private final KernelMemory mem;
     private final KernelSymbols symbols;
     private final OrcTable vmlinux;
+    private final OrcRegisters registers;
     private final long[][] vmlinuxText;
     private List<ModuleOrc> modules;
 
@@ -57,11 +50,12 @@ final class OrcUnwinder implements Unwinder {
         }
     }
 
-    private OrcUnwinder(KernelDump dump, KernelSymbols symbols, OrcTable vmlinux) {
+    private OrcUnwinder(KernelDump dump, KernelSymbols symbols, OrcTable vmlinux, OrcRegisters registers) {
         this.dump = dump;
         this.mem = dump.memory();
         this.symbols = symbols;
         this.vmlinux = vmlinux;
+        this.registers = registers;
         this.vmlinuxText = new long[][] {range("_stext", "_etext"), range("_sinittext", "_einittext")};
     }
 
@@ -129,13 +123,8 @@ final class OrcUnwinder implements Unwinder {
 
     static OrcUnwinder of(KernelDump k) throws IOException {
         return k.service(OrcUnwinder.class, d -> {
-            OrcLayout layout;
-            try {
-                layout = OrcLayout.detect(KernelTypes.of(d), d.release());
-            } catch (IOException e) {
-                layout = OrcLayout.detect(null, d.release());
-            }
-            return new OrcUnwinder(d, KernelSymbols.of(d), OrcTable.load(d, layout));
+            OrcFormat format = OrcFormat.of(d);
+            return new OrcUnwinder(d, KernelSymbols.of(d), OrcTable.load(d, format.layout()), format.registers());
         });
     }
 
@@ -177,7 +166,8 @@ final class OrcUnwinder implements Unwinder {
             int flags = table.flags(i);
             OrcLayout.Type type = table.layout.type(flags);
             int spReg = flags & 0xf;
-            int bpReg = (flags >>> 4) & 0xf;
+            OrcRegisters.Reg sp0 = registers.role(spReg);
+            OrcRegisters.Reg bp0 = registers.role((flags >>> 4) & 0xf);
             if (type == OrcLayout.Type.END_OF_STACK) {
                 frames.add(frame(ip, sp, null, note, exact));
                 return frames;
@@ -187,16 +177,18 @@ final class OrcUnwinder implements Unwinder {
                 return frames;
             }
             try {
-                long cfa = switch (spReg) {
-                    case REG_SP -> sp + table.spOffset(i);
-                    case REG_BP -> bp + table.spOffset(i);
-                    case REG_SP_INDIRECT -> mem.u64(sp) + table.spOffset(i);
-                    case REG_BP_INDIRECT -> mem.u64(bp + table.spOffset(i));
-                    case REG_R10 -> fromRegs(regs, "r10");
-                    case REG_R13 -> fromRegs(regs, "r13");
-                    case REG_DI -> fromRegs(regs, "di");
-                    case REG_DX -> fromRegs(regs, "dx");
-                    default -> throw new IOException("ORC sp_reg " + spReg);
+                long cfa = switch (sp0) {
+                    case SP -> sp + table.spOffset(i);
+                    case BP -> bp + table.spOffset(i);
+                    case SP_INDIRECT -> mem.u64(sp) + table.spOffset(i);
+                    case BP_INDIRECT -> mem.u64(bp + table.spOffset(i));
+                    case R10 -> fromRegs(regs, "r10");
+                    case R13 -> fromRegs(regs, "r13");
+                    case DI -> fromRegs(regs, "di");
+                    case DX -> fromRegs(regs, "dx");
+                    case AX -> fromRegs(regs, "ax");
+                    default -> throw new IOException("ORC sp_reg " + spReg + " (" + sp0 + " in the " + registers
+                            + " numbering)");
                 };
                 long nextIp;
                 long nextSp;
@@ -225,10 +217,10 @@ final class OrcUnwinder implements Unwinder {
                     }
                     default -> throw new IOException("ORC type " + type);
                 }
-                long nextBp = switch (bpReg) {
-                    case REG_PREV_SP -> mem.u64(cfa + table.bpOffset(i));
-                    case REG_BP -> mem.u64(bp + table.bpOffset(i));
-                    case REG_UNDEFINED -> found != null && found.has("bp") ? found.get("bp") : bp;
+                long nextBp = switch (bp0) {
+                    case PREV_SP -> mem.u64(cfa + table.bpOffset(i));
+                    case BP -> mem.u64(bp + table.bpOffset(i));
+                    case UNDEFINED -> found != null && found.has("bp") ? found.get("bp") : bp;
                     default -> bp;
                 };
                 frames.add(frame(ip, sp, found, note, exact));

@@ -40,7 +40,19 @@ class KallsymsSyntheticTest {
 
     /** Token i is the character i (token 0 is empty), so a name is encoded one token per character. */
     private Path dump(List<Sym> syms, long claimedCount) throws IOException {
+        return dump(syms, claimedCount, false);
+    }
+
+    /**
+     * With {@code placeRelative}, the Linux 7.0 layout: each offset is a PC32 reference to
+     * RELATIVE_BASE + {@link Sym#offset()}, and VMCOREINFO names no {@code kallsyms_relative_base};
+     * {@code extra} lines are added to VMCOREINFO.
+     */
+    private Path dump(List<Sym> syms, long claimedCount, boolean placeRelative, String... extra) throws IOException {
         SyntheticX86Kernel k = new SyntheticX86Kernel();
+        for (String line : extra) {
+            k.line(line);
+        }
         PhysicalImage m = k.memory();
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         for (int i = 0; i < 256; i++) {
@@ -61,12 +73,18 @@ class KallsymsSyntheticTest {
                 names.write(t.length >> 7);
             }
             names.writeBytes(t);
-            m.u32(OFFSETS + 4L * i, syms.get(i).offset() & 0xffff_ffffL);
+            long entry = placeRelative
+                    ? RELATIVE_BASE + syms.get(i).offset() - SyntheticX86Kernel.va(OFFSETS + 4L * i)
+                    : syms.get(i).offset();
+            m.u32(OFFSETS + 4L * i, entry & 0xffff_ffffL);
         }
         m.bytes(NAMES, names.toByteArray());
         m.u64(BASE, RELATIVE_BASE).u32(NUM, claimedCount);
         k.symbol("kallsyms_token_table", TOKENS).symbol("kallsyms_token_index", INDEX).symbol("kallsyms_offsets", OFFSETS)
-                .symbol("kallsyms_relative_base", BASE).symbol("kallsyms_num_syms", NUM).symbol("kallsyms_names", NAMES);
+                .symbol("kallsyms_num_syms", NUM).symbol("kallsyms_names", NAMES);
+        if (!placeRelative) {
+            k.symbol("kallsyms_relative_base", BASE);
+        }
         return Files.write(tmp.resolve("kallsyms.elf"), k.elf());
     }
 
@@ -94,6 +112,46 @@ class KallsymsSyntheticTest {
             SymbolTable t = Kallsyms.read(k);
             assertEquals(RELATIVE_BASE + 0x200000, t.lookup("init_task").orElseThrow().address());
             assertEquals(RELATIVE_BASE + 0x100, t.lookup("panic").orElseThrow().address());
+        }
+    }
+
+    @Test
+    void placeRelativeSchemeOfLinux7() throws IOException {
+        List<Sym> syms = List.of(new Sym("T_text", 0), new Sym("T_stext", 0), new Sym("Tpanic", 0x100),
+                new Sym("Dinit_task", 0x200000));
+        Path d = dump(syms, syms.size(), true, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE));
+        try (KernelDump k = KernelDump.open(Dumps.open(d))) {
+            assertTrue(Kallsyms.available(k), "no kallsyms_relative_base is needed");
+            SymbolTable t = Kallsyms.read(k);
+            assertEquals(RELATIVE_BASE, t.lookup("_stext").orElseThrow().address());
+            assertEquals(RELATIVE_BASE + 0x100, t.lookup("panic").orElseThrow().address());
+            assertEquals(RELATIVE_BASE + 0x200000, t.lookup("init_task").orElseThrow().address());
+        }
+    }
+
+    @Test
+    void aTableThatDisagreesWithVmcoreinfoIsRefused() throws IOException {
+        List<Sym> syms = List.of(new Sym("T_stext", 0), new Sym("Tpanic", 0x100));
+        Path d = dump(syms, syms.size(), true, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE + 0x1000));
+        try (KernelDump k = KernelDump.open(Dumps.open(d))) {
+            DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+            assertTrue(e.getMessage().contains("place-relative") && e.getMessage().contains("_stext"), e.getMessage());
+            // The commands then get the reason, not garbage addresses.
+            SymbolLookupException s = assertThrows(SymbolLookupException.class, () -> KernelSymbols.of(k).address("panic"));
+            assertTrue(s.getMessage().contains("VMCOREINFO says") && s.getMessage().contains("--system-map"), s.getMessage());
+        }
+        List<Sym> unsorted = List.of(new Sym("Tpanic", 0x100), new Sym("T_stext", 0));
+        try (KernelDump k = KernelDump.open(Dumps.open(dump(unsorted, 2, true)))) {
+            DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+            assertTrue(e.getMessage().contains("address order"), e.getMessage());
+        }
+    }
+
+    @Test
+    void noTablesSaysWhyNotAVersion() throws IOException {
+        try (KernelDump k = KernelDump.open(Dumps.open(Files.write(tmp.resolve("none.elf"), new SyntheticX86Kernel().elf())))) {
+            SymbolLookupException s = assertThrows(SymbolLookupException.class, () -> KernelSymbols.of(k).address("panic"));
+            assertTrue(s.getMessage().contains("VMCOREINFO names no kallsyms tables"), s.getMessage());
         }
     }
 
