@@ -38,11 +38,24 @@ static void insmod(const char *name) {
     if (fd >= 0) close(fd);
 }
 
+/* The kernel's own list of loaded modules, onto the console before the crash: the truth a
+ * report's module list is held to when the crash report prints none (OOM, hung task). */
+static void print_modules(void) {
+    FILE *m = fopen("/proc/modules", "r");
+    char line[256];
+    printf("crashlab: /proc/modules:\n");
+    while (m && fgets(line, sizeof line, m)) printf("crashlab: %s", line);
+    printf("crashlab: end of /proc/modules\n");
+    fflush(stdout);
+    if (m) fclose(m);
+}
+
 static void module_mode(const char *mode) {
     put("/proc/sys/kernel/panic_on_oops", "1");
     put("/proc/sys/kernel/panic_on_warn", "1");
     put("/proc/sys/kernel/softlockup_panic", "1");
     put("/proc/sys/kernel/watchdog_thresh", "1");
+    print_modules();
     char params[64];
     snprintf(params, sizeof params, "mode=%s", mode);
     printf("crashlab: loading crashlab_mod %s\n", params);
@@ -53,6 +66,7 @@ static void module_mode(const char *mode) {
 
 static void oom(void) {
     put("/proc/sys/vm/panic_on_oom", "1");
+    print_modules();
     printf("crashlab: eating memory\n");
     fflush(stdout);
     for (;;) {
@@ -80,6 +94,7 @@ static void hung(void) {
     if (ioctl(dir, FIFREEZE, 0) != 0) { perror("crashlab: FIFREEZE"); return; }
     put("/proc/sys/kernel/hung_task_timeout_secs", "2");
     put("/proc/sys/kernel/hung_task_panic", "1");
+    print_modules();
     printf("crashlab: writing to a frozen file system\n");
     fflush(stdout);
     if (fork() == 0) {

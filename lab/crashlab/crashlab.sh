@@ -27,6 +27,8 @@ mods=$kernel/modules/kernel
 out=${2:-$cache/crashlab/$release/$mode}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$out" "$work/root/proc" "$work/root/dev"
+# A failed run leaves no dump of an earlier one behind.
+rm -f "$out/vmcore.elf" "$out/console.log"
 
 gcc -static -O1 -o "$work/root/init" "$here/crashlab.c"
 # The kernel's modules /init loads (the hung mode's in dependency order), found by name: their
@@ -71,7 +73,6 @@ if [ "$mode" = hung ]; then
 fi
 (cd "$work/root" && find . | cpio -o -H newc --quiet) >"$work/initrd.cpio"
 
-rm -f "$out/vmcore.elf"
 qemu-system-x86_64 -m 512 -smp 2 -kernel "$kernel/vmlinuz" -initrd "$work/initrd.cpio" \
   -append "console=ttyS0 panic=0 crashlab=$mode " -display none -serial file:"$out/console.log" \
   -no-reboot -device vmcoreinfo -qmp unix:"$work/qmp.sock",server,nowait &

@@ -28,7 +28,7 @@ public final class PanicClassifier {
      * "WARNING: file.c:29 at fn+0xc/0x20 [mod], CPU#1: init/1" since 28ea295f941e (v6.19).
      */
     private static final Pattern WARNING = Pattern.compile(
-            "^WARNING: (?:CPU: \\d+ PID: \\d+ at \\S+ |(?:\\S+:\\d+ )?at \\S+, CPU#\\d+: )");
+            "^WARNING: (?:CPU: \\d+ PID: \\d+ at \\S+ |(?:\\S+:\\d+ )?at \\S+(?: \\[\\S+\\])?, CPU#\\d+: )");
     private static final Pattern OOPS_CODE = Pattern.compile("Oops: [0-9a-f]{4} ");
 
     private PanicClassifier() {

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 /**
  * What the crashed kernel printed about its crash on the serial console of a crash-lab run
  * (lab/crashlab/crashlab.sh writes it beside the dump): the truth CrashlabTest holds kdump4j's
- * analysis to. Only the kernel's own report lines are read: the panic line, the report's
- * headline, the RIP line, the CPU/PID/Comm line, "Modules linked in:" and the first Call Trace.
+ * analysis to. Only the kernel's own words are read: the panic line, the report's headline,
+ * the RIP line, the CPU/PID/Comm line, "Modules linked in:" (or /proc/modules, which the lab's
+ * /init prints before it crashes the kernel) and the first Call Trace.
  */
 record CrashlabConsole(List<String> lines) {
 
@@ -23,7 +24,7 @@ record CrashlabConsole(List<String> lines) {
     private static final Pattern TRACE = Pattern.compile("^ ([A-Za-z_][\\w.]*)\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[(\\S+)\\])?$");
     private static final Pattern RIP = Pattern.compile("^RIP: 00\\d\\d:([A-Za-z_][\\w.]*)\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[(\\S+)\\])?");
     /** __warn()'s banner, before and since Linux 6.19 ("WARNING: file.c:29 at fn+0xc/0x20, CPU#1: init/1"). */
-    private static final Pattern WARNING = Pattern.compile("^WARNING: (?:CPU: \\d+ PID: \\d+ at |.* at \\S+, CPU#\\d+: )");
+    private static final Pattern WARNING = Pattern.compile("^WARNING: (?:CPU: \\d+ PID: \\d+ at |.* at \\S+(?: \\[\\S+\\])?, CPU#\\d+: )");
     private static final Pattern TASK = Pattern.compile("^CPU: \\d+ (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+)");
 
     static CrashlabConsole read(Path log) throws IOException {
@@ -95,13 +96,25 @@ record CrashlabConsole(List<String> lines) {
         throw new AssertionError("no CPU/PID/Comm line on the console");
     }
 
-    /** The modules of the first "Modules linked in:" line, without taint flags and "[last unloaded]". */
+    /**
+     * The loaded modules: those of the crash report's first "Modules linked in:" line, without
+     * taint flags and "[last unloaded]"; when the report prints none (OOM, hung task), the
+     * kernel's /proc/modules as the lab's /init printed it just before the crash.
+     */
     List<String> modules() {
-        String l = lines.stream().filter(x -> x.startsWith("Modules linked in:")).findFirst()
-                .orElseThrow(() -> new AssertionError("no \"Modules linked in:\" on the console"));
-        String rest = l.substring("Modules linked in:".length()).replaceAll("\\[last unloaded:.*", "");
-        return Arrays.stream(rest.trim().split("\\s+")).filter(s -> !s.isEmpty())
-                .map(s -> s.replaceAll("\\(.*\\)$", "")).toList();
+        for (String l : lines) {
+            if (l.startsWith("Modules linked in:")) {
+                String rest = l.substring("Modules linked in:".length()).replaceAll("\\[last unloaded:.*", "");
+                return Arrays.stream(rest.trim().split("\\s+")).filter(s -> !s.isEmpty())
+                        .map(s -> s.replaceAll("\\(.*\\)$", "")).toList();
+            }
+        }
+        int from = lines.lastIndexOf("crashlab: /proc/modules:");
+        int to = lines.lastIndexOf("crashlab: end of /proc/modules");
+        if (from < 0 || to < from) {
+            throw new AssertionError("neither \"Modules linked in:\" nor /proc/modules on the console");
+        }
+        return lines.subList(from + 1, to).stream().filter(l -> l.startsWith("crashlab: ")).map(l -> l.substring("crashlab: ".length()).split(" ")[0]).toList();
     }
 
     /** The reliable entries of the first Call Trace, up to its end (" </TASK>"). */

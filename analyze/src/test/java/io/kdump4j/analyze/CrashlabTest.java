@@ -55,8 +55,11 @@ class CrashlabTest {
 
     private static Path run(String release, String mode) {
         Path dir = Fixtures.cache().resolve("crashlab").resolve(release).resolve(mode);
-        assumeTrue(Files.isRegularFile(dir.resolve("console.log")), "the crash lab has not run " + mode + " on "
-                + release + " (" + dir + "): scripts/setup-crashlab.sh, then lab/crashlab/run.sh");
+        assumeTrue(Files.isRegularFile(dir.resolve("run.log")) || Files.isRegularFile(dir.resolve("console.log")),
+                "the crash lab has not run " + mode + " on " + release + " (" + dir
+                        + "): scripts/setup-crashlab.sh, then lab/crashlab/run.sh");
+        assertTrue(Files.isRegularFile(dir.resolve("console.log")), "the lab's run made no console log: see "
+                + dir.resolve("run.log"));
         return dir;
     }
 
