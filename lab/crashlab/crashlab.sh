@@ -49,7 +49,11 @@ case $mode in
     mkdir -p "$work/mod"
     cp "$here/module/crashlab_mod.c" "$here/module/Kbuild" "$work/mod/"
     chroot_dir=$cache/crashlab/root/$release
-    if [ -f "$chroot_dir/.complete" ]; then
+    # Built once per kernel and module source (the modes share the module).
+    ko=$chroot_dir/crashlab_mod-$(cat "$work/mod/"* | sha256sum | cut -c1-16).ko
+    if [ -f "$ko" ]; then
+      cp "$ko" "$work/root/crashlab_mod.ko"
+    elif [ -f "$chroot_dir/.complete" ]; then
       # Built inside the kernel's own suite: its kbuild binaries and compiler do not run on the host.
       b=$(mktemp -d "$chroot_dir/root/tmp/crashlab.XXXXXX")
       cp "$work/mod/"* "$b/"
@@ -57,6 +61,7 @@ case $mode in
       unshare --pid --fork --mount-proc="$chroot_dir/root/proc" \
         chroot "$chroot_dir/root" make -s -C "/usr/src/linux-headers-$release" M="/tmp/$(basename "$b")" modules >&2
       cp "$b/crashlab_mod.ko" "$work/root/"
+      cp "$b/crashlab_mod.ko" "$ko.tmp.$$" && mv "$ko.tmp.$$" "$ko"
       rm -rf "$b"
     elif [ -d "/usr/src/linux-headers-$release" ]; then
       make -s -C "/usr/src/linux-headers-$release" M="$work/mod" modules >&2

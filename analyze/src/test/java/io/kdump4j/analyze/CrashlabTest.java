@@ -111,13 +111,21 @@ class CrashlabTest {
         return -1;
     }
 
+    /** One run of the lab: what the kernel printed, and kdump4j's report on its dump. */
+    private record Lab(CrashlabConsole console, CrashReport report) {
+        static Lab of(String release, String mode) throws IOException {
+            Path run = run(release, mode);
+            return new Lab(CrashlabConsole.read(run.resolve("console.log")), analyze(dump(run)));
+        }
+    }
+
     /** Class, panic line, panicking task and modules: as the kernel printed them. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("runs")
     void reportIsTheConsoles(String release, String mode) throws IOException {
-        Path run = run(release, mode);
-        CrashlabConsole c = CrashlabConsole.read(run.resolve("console.log"));
-        CrashReport r = analyze(dump(run));
+        Lab lab = Lab.of(release, mode);
+        CrashlabConsole c = lab.console();
+        CrashReport r = lab.report();
         assertEquals(c.headlineClass(), r.panicClass(), "panic class");
         assertEquals(c.panicLine(), r.classification().panicMessage(), "panic line");
         String[] task = c.panickingTask();
@@ -136,9 +144,9 @@ class CrashlabTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("runs")
     void culpritAndTraceAreTheConsoles(String release, String mode) throws IOException {
-        Path run = run(release, mode);
-        CrashlabConsole c = CrashlabConsole.read(run.resolve("console.log"));
-        CrashReport r = analyze(dump(run));
+        Lab lab = Lab.of(release, mode);
+        CrashlabConsole c = lab.console();
+        CrashReport r = lab.report();
         assertNotNull(r.culprit(), "no culprit");
         String culprit = r.culprit().function();
         List<String> trace = c.firstTrace();
