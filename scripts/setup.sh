@@ -16,6 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Debian 13's makedumpfile 1.7.6 (caller-id column in --dump-dmesg), beside Debian 12's 1.7.2.
+"$root/scripts/fetch-makedumpfile-trixie.sh" >/dev/null
 # The QEMU kdump cycle: qemu, busybox-static, cpio, e2fsprogs, kmod and the current Debian
 # kernel package (apt-get download, into ~/.cache/kdump4j/kernels, never installed).
 "$root/scripts/setup-e2e.sh" >/dev/null

@@ -12,16 +12,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kdump4j dmesg DUMP}: the kernel log, byte-identical to {@code makedumpfile --dump-dmesg}.
+ * {@code kdump4j dmesg DUMP}: the kernel log, byte-identical to {@code makedumpfile --dump-dmesg}
+ * of makedumpfile 1.7.2 (Debian 12's) by default; with {@code --caller-ids}, to makedumpfile 1.7.5
+ * and later (Debian 13's 1.7.6, sid's 1.7.8), which add the caller-id column.
  */
 @Command(name = "dmesg", mixinStandardHelpOptions = true,
-        description = "Print the kernel log of a dump (same bytes as makedumpfile --dump-dmesg).")
+        description = "Print the kernel log of a dump (same bytes as makedumpfile 1.7.2's --dump-dmesg, Debian 12's).")
 final class DmesgCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "ELF, kdump-compressed or flattened dump")
     Path dump;
+
+    @Option(names = "--caller-ids", description = "Add the caller-id column (\"[      T1]\", \"[      C0]\") to every "
+            + "record that has one, as makedumpfile 1.7.5 and later print it (Debian 13's 1.7.6).")
+    boolean callerIds;
 
     @Override
     public Integer call() throws IOException {
@@ -29,7 +36,11 @@ final class DmesgCommand implements Callable<Integer> {
             KernelDump k = KernelDump.open(d);
             List<LogRecord> records = KernelLog.read(k);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            KernelLog.writeMakedumpfileText(records, out);
+            if (callerIds) {
+                KernelLog.writeMakedumpfileTextWithCallerIds(records, out);
+            } else {
+                KernelLog.writeMakedumpfileText(records, out);
+            }
             out.flush();
         }
         return ExitCodes.OK;

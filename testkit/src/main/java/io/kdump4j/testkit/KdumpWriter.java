@@ -35,6 +35,7 @@ public final class KdumpWriter {
     private boolean codecInStatus = true;
     private boolean shareZeroPage = true;
     private int dumpLevel = 31;
+    private long physBase;
     private String machine = "x86_64";
     private String release = "6.1.0-test";
     private long timestamp = 1_700_000_000L;
@@ -102,6 +103,12 @@ public final class KdumpWriter {
 
     public KdumpWriter shareZeroPage(boolean b) {
         this.shareZeroPage = b;
+        return this;
+    }
+
+    /** The sub-header's phys_base (default 0). */
+    public KdumpWriter physBase(long p) {
+        this.physBase = p;
         return this;
     }
 
@@ -250,7 +257,7 @@ public final class KdumpWriter {
                 .putInt(h + 36, nrCpus);
         int s = blockSize;
         long noteOffset = s + subSize;
-        putWord(f, s + so[0], 0);
+        putWord(f, s + so[0], physBase);
         f.putInt(s + so[1], dumpLevel);
         if (version >= 2) {
             f.putInt(s + so[2], split ? 1 : 0);

@@ -34,7 +34,11 @@ import java.util.OptionalLong;
  * when VMCOREINFO tells neither, anonymous pages are not recognised at all.
  *
  * <p>Compound pages: a head has {@code PG_head} ({@code NUMBER(PG_head_mask)}); a tail has bit 0
- * set in {@code compound_head}. The order is in the first tail page: {@code
+ * set in {@code compound_head}, renamed {@code compound_info} in Linux 7.x (VMCOREINFO then has
+ * {@code OFFSET(page.compound_info)}), which holds either the head's address | 1 or, with
+ * HugeTLB vmemmap optimisation and a power-of-two {@code struct page}, {@code mask | 1} where
+ * the head is at {@code tail_address & mask} ({@code _compound_head()} in
+ * {@code include/linux/page-flags.h}); see {@link #compoundHead}. The order is in the first tail page: {@code
  * page[1].compound_order} while VMCOREINFO has that offset, else the low byte of the first tail's
  * flags ({@code folio._flags_1}, since kernel commit ebc1baf5c9b4 ("mm: free up a word in the
  * first tail page") (in v6.6)). Hugetlb heads: {@code page[1].compound_dtor ==
@@ -76,6 +80,28 @@ record PageLayout(
     static final int ABSENT = -1;
     private static final long TOP_BYTE = 0xff00_0000L;
 
+    /**
+     * The head's struct page address for a tail page whose {@code compound_head} /
+     * {@code compound_info} word is {@code info} and whose own struct page is at {@code page}; 0
+     * when {@code info} does not mark a tail (bit 0 clear). Both encodings: a mask is all ones
+     * from bit 63 down to bit {@code order + log2(SIZE(page))} (order at least 1), which no head
+     * address is (struct pages are never in the top 16 MiB of the address space), and it needs a
+     * power-of-two {@code SIZE(page)}; anything else is the head's address.
+     */
+    long compoundHead(long info, long page) {
+        if ((info & 1) == 0) {
+            return 0;
+        }
+        long m = info & ~1L;
+        long span = -m;
+        if (Integer.bitCount(size) == 1 && m != 0 && Long.bitCount(span) == 1
+                && Long.numberOfTrailingZeros(span) > Integer.numberOfTrailingZeros(size)
+                && Long.numberOfTrailingZeros(span) <= 40) {
+            return page & m;
+        }
+        return m;
+    }
+
     static PageLayout from(String source, Vmcoreinfo vi) throws DumpFormatException {
         List<String> missing = new ArrayList<>();
         long size = vi.size("page").orElseThrow(() -> bad(source, "VMCOREINFO has no SIZE(page)"));
@@ -87,6 +113,9 @@ record PageLayout(
         int mapcount = field(source, vi, "_mapcount", 4, size, false);
         int priv = field(source, vi, "private", 8, size, false);
         int head = field(source, vi, "compound_head", 8, size, false);
+        if (head == ABSENT) {
+            head = field(source, vi, "compound_info", 8, size, false);
+        }
         int order = field(source, vi, "compound_order", 1, size, false);
         int dtor = field(source, vi, "compound_dtor", 1, size, false);
         // compound_dtor and compound_order were adjacent unsigned chars, or unsigned shorts
@@ -126,7 +155,7 @@ record PageLayout(
             missing.add("no NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) or OFFSET(page.private): free pages are not recognised");
         }
         if (head == ABSENT) {
-            missing.add("no OFFSET(page.compound_head): compound tail pages are kept");
+            missing.add("no OFFSET(page.compound_head) or OFFSET(page.compound_info): compound tail pages are kept");
         }
         int pgLru = bit(vi, "PG_lru");
         int pgPrivate = bit(vi, "PG_private");

@@ -36,7 +36,8 @@ import java.util.List;
  *
  * <p>Memory is bounded: frames are classified in aligned chunks of {@link #chunkPfns()} frames
  * (at least as large as the largest buddy block, so a free block never crosses a chunk; a
- * compound page that does is found again from its tail's {@code compound_head}), reading the
+ * compound page that does is found again from its tail's {@code compound_head} or
+ * {@code compound_info}, {@link PageLayout#compoundHead}), reading the
  * chunk's struct pages in virtual reads of {@value #READ_BYTES} bytes into one buffer (1 MiB for
  * 64-byte struct pages). Only the last chunk is kept. Struct pages the dump lacks leave their
  * frames {@link PageClass#KEPT} and are counted ({@link #unreadableFrames()}).
@@ -160,7 +161,7 @@ public final class StructPageClassifier implements PageClassifier {
                 long chead = layout.compoundHeadOffset() == PageLayout.ABSENT ? 0
                         : Bytes.s64(pages, off + layout.compoundHeadOffset(), order);
                 if ((chead & 1) != 0) {
-                    PageClass c = tail(p, chead & ~1L, start);
+                    PageClass c = tail(p, layout.compoundHead(chead, memMap.address(p)), start);
                     classes[i] = (byte) c.ordinal();
                     continue;
                 }

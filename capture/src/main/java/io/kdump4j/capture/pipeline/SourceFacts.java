@@ -6,6 +6,7 @@ import io.kdump4j.format.Note;
 import io.kdump4j.format.io.Bytes;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Utsname;
+import io.kdump4j.kernel.arch.X86_64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -88,7 +89,7 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
             uts = new Utsname("Linux", "", release == null ? "" : release, "", machine == null ? "" : machine, "");
         }
         return new SourceFacts(order, source.memory().pageSize(), source.memory().maxPfn(), blob.toByteArray(), vmOff,
-                vmSize, cpus, physBase(vmcoreinfo), ts, uts, machine);
+                vmSize, cpus, physBase(source, vmcoreinfo), ts, uts, machine);
     }
 
     private static int pad4(int n) {
@@ -98,8 +99,25 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
     /**
      * {@code phys_base} as makedumpfile records it in the sub-header: x86_64 exports
      * {@code NUMBER(phys_base)}, arm64 {@code NUMBER(PHYS_OFFSET)} (makedumpfile's arm64
-     * {@code get_phys_base()} takes it from there); 0 otherwise.
+     * {@code get_phys_base()} takes it from there); for x86_64 kernels before 4.10, which do not
+     * export it, the value the kernel module derives from the source dump; 0 otherwise.
      */
+    static long physBase(DumpFile source, String vmcoreinfo) {
+        if (value(vmcoreinfo, "NUMBER(phys_base)=") == null && value(vmcoreinfo, "NUMBER(PHYS_OFFSET)=") == null
+                && !vmcoreinfo.isEmpty()) {
+            // An x86_64 kernel before 4.10: the kernel module reads phys_base from the source dump
+            // (its kernel-text PT_LOAD, or a kdump sub-header), as makedumpfile computes it.
+            try {
+                if (KernelDump.of(source).arch() instanceof X86_64 x) {
+                    return x.physBase();
+                }
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+        return physBase(vmcoreinfo);
+    }
+
     static long physBase(String vmcoreinfo) {
         String v = value(vmcoreinfo, "NUMBER(phys_base)=");
         if (v == null) {

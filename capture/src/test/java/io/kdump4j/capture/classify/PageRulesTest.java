@@ -75,6 +75,28 @@ class PageRulesTest {
         }
     }
 
+    /**
+     * Linux 7.x's {@code page.compound_info} (the 6.12 fixture's VMCOREINFO with the member
+     * renamed, as 7.2.13's has it): both encodings of a tail, and what is not a tail.
+     */
+    @Test
+    void linux7CompoundInfoBothEncodings() throws Exception {
+        String text = Files.readString(Fixtures.dir(ClassifyFixtures.X86_612).resolve("vmcoreinfo.txt"))
+                .replace("OFFSET(page.compound_head)=", "OFFSET(page.compound_info)=");
+        PageLayout l = PageLayout.from("7.x", Vmcoreinfo.parse("7.x", 0, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertEquals(8, l.compoundHeadOffset(), "compound_info is where compound_head was");
+        assertEquals(64, l.size());
+        long head = 0xffffea0004a00000L;
+        long tail = head + 5 * 64;
+        assertEquals(head, l.compoundHead(head | 1, tail), "the head's address | 1");
+        // Order 9 (2 MiB of 4 KiB pages): mask = GENMASK(63, 9 + log2(64)).
+        long mask = -(1L << (9 + 6));
+        assertEquals(head, l.compoundHead(mask | 1, tail), "mask | 1: the head is at tail & mask");
+        assertEquals(head, l.compoundHead(mask | 1, head + 511 * 64), "the last tail of the order-9 page");
+        assertEquals(0, l.compoundHead(head, tail), "bit 0 clear: not a tail");
+        assertEquals(0, l.compoundHead(0, tail));
+    }
+
     @Test
     void linux612TopBytePageTypes() throws Exception {
         PageLayout l = layout(ClassifyFixtures.X86_612);

@@ -66,7 +66,7 @@ public sealed interface Arch permits X86_64, Aarch64 {
         if (dump.byteOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new DumpFormatException(dump.name(), -1, kind + " dump in big-endian byte order is not supported");
         }
-        return kind.equals("x86_64") ? X86_64.from(dump.name(), vmcoreinfo) : Aarch64.from(dump.name(), vmcoreinfo);
+        return kind.equals("x86_64") ? X86_64.from(dump, vmcoreinfo) : Aarch64.from(dump.name(), vmcoreinfo);
     }
 
     /**

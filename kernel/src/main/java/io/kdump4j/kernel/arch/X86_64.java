@@ -1,6 +1,11 @@
 package io.kdump4j.kernel.arch;
 
+import io.kdump4j.format.DumpFile;
+import io.kdump4j.format.elf.ElfConstants;
+import io.kdump4j.format.elf.ElfDump;
+import io.kdump4j.format.elf.ProgramHeader;
 import io.kdump4j.format.io.DumpFormatException;
+import io.kdump4j.format.kdump.KdumpFile;
 import io.kdump4j.format.mem.AddressSpace;
 import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.kernel.Vmcoreinfo;
@@ -57,14 +62,61 @@ public final class X86_64 implements Arch {
     }
 
     /**
-     * Built from VMCOREINFO. {@code NUMBER(phys_base)} is exported since Linux 4.10 (commit
-     * 401721ecd1dc "kexec: export the value of phys_base instead of symbol address"); without it
-     * phys_base is taken as 0. The top-level table is {@code SYMBOL(init_top_pgt)} (4.13+; the
+     * Built from VMCOREINFO and the dump. {@code NUMBER(phys_base)} is exported since Linux 4.10
+     * (commit 401721ecd1dc "kexec: export the value of phys_base instead of symbol address").
+     * Older kernels do not say it, and a relocated kernel has a nonzero one, so it is taken from
+     * the dump as crash and makedumpfile do ({@link #physBaseFromDump}).
+     */
+    public static X86_64 from(DumpFile dump, Vmcoreinfo vi) throws DumpFormatException {
+        OptionalLong exported = vi.number("phys_base");
+        return build(dump.name(), vi, exported.isPresent() ? exported.getAsLong()
+                : physBaseFromDump(dump, imageSize(dump.name(), vi)));
+    }
+
+    /**
+     * phys_base from the container, for kernels whose VMCOREINFO lacks {@code NUMBER(phys_base)}:
+     * a kdump-compressed dump records it in its sub-header (makedumpfile computed it when it
+     * saved); an ELF core from {@code /proc/vmcore} has a PT_LOAD for the kernel text mapping
+     * (virtual address in {@code __START_KERNEL_map .. + KERNEL_IMAGE_SIZE}) whose physical
+     * address gives phys_base = p_paddr - (p_vaddr - __START_KERNEL_map). 0 when neither holds
+     * (a QEMU core has no virtual addresses).
+     */
+    static long physBaseFromDump(DumpFile dump, long imageSize) {
+        if (dump instanceof KdumpFile k) {
+            return k.subHeader() == null ? 0 : k.subHeader().physBase();
+        }
+        if (dump instanceof ElfDump e) {
+            for (ProgramHeader p : e.programHeaders()) {
+                long rel = p.vaddr() - START_KERNEL_MAP;
+                if (p.type() == ElfConstants.PT_LOAD && Long.compareUnsigned(p.vaddr(), START_KERNEL_MAP) >= 0
+                        && Long.compareUnsigned(rel, imageSize) < 0) {
+                    return p.paddr() - rel;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Built from VMCOREINFO alone: without {@code NUMBER(phys_base)} phys_base is taken as 0
+     * ({@link #from(DumpFile, Vmcoreinfo)} reads it from the dump). The top-level table is {@code SYMBOL(init_top_pgt)} (4.13+; the
      * same table was {@code init_level4_pgt} before commit 65ade2f872b4), falling back to
      * {@code SYMBOL(swapper_pg_dir)} which x86_64 aliases to it.
      */
     public static X86_64 from(String source, Vmcoreinfo vi) throws DumpFormatException {
-        long physBase = vi.number("phys_base").orElse(0);
+        return build(source, vi, vi.number("phys_base").orElse(0));
+    }
+
+    private static long imageSize(String source, Vmcoreinfo vi) throws DumpFormatException {
+        long imageSize = vi.number("KERNEL_IMAGE_SIZE").orElse(DEFAULT_KERNEL_IMAGE_SIZE);
+        if (imageSize <= 0 || imageSize > (2L << 30)) {
+            throw new DumpFormatException(source, -1, "VMCOREINFO NUMBER(KERNEL_IMAGE_SIZE)=" + imageSize
+                    + " is outside the kernel text mapping (at most 2 GiB)");
+        }
+        return imageSize;
+    }
+
+    private static X86_64 build(String source, Vmcoreinfo vi, long physBase) throws DumpFormatException {
         OptionalLong top = vi.symbol("init_top_pgt");
         if (top.isEmpty()) {
             top = vi.symbol("init_level4_pgt");
@@ -76,11 +128,7 @@ public final class X86_64 implements Arch {
             throw new DumpFormatException(source, -1, "x86_64 dump without SYMBOL(init_top_pgt) in VMCOREINFO: "
                     + "kernel page tables cannot be found");
         }
-        long imageSize = vi.number("KERNEL_IMAGE_SIZE").orElse(DEFAULT_KERNEL_IMAGE_SIZE);
-        if (imageSize <= 0 || imageSize > (2L << 30)) {
-            throw new DumpFormatException(source, -1, "VMCOREINFO NUMBER(KERNEL_IMAGE_SIZE)=" + imageSize
-                    + " is outside the kernel text mapping (at most 2 GiB)");
-        }
+        long imageSize = imageSize(source, vi);
         boolean l5 = vi.number("pgtable_l5_enabled").orElse(0) != 0;
         long sme = vi.number("sme_mask").orElse(0);
         return new X86_64(physBase, imageSize, top.getAsLong(), l5, sme);

@@ -48,6 +48,15 @@ public final class TinyElfCore {
         return this;
     }
 
+    /**
+     * A PT_LOAD of {@code data} at physical {@code paddr} with virtual address {@code vaddr}, as
+     * /proc/vmcore describes the kernel text mapping.
+     */
+    public TinyElfCore mapped(long paddr, long vaddr, byte[] data) {
+        segments.add(new Segment(paddr, vaddr, data));
+        return this;
+    }
+
     public byte[] toBytes() {
         ByteArrayOutputStream noteBytes = new ByteArrayOutputStream();
         for (NoteSpec n : notes) {

@@ -3,12 +3,14 @@ package io.kdump4j.setup.check;
 import io.kdump4j.setup.config.BootLoaderAdvice;
 import io.kdump4j.setup.config.CaptureCommandLine;
 import io.kdump4j.setup.config.KernelCommandLine;
+import io.kdump4j.setup.elfcore.KcoreVmcoreinfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -53,6 +55,7 @@ public final class Preflight {
         secureBoot();
         lockdown();
         kallsyms(config.orElse(null));
+        dumpSymbols();
         if (options.target() != null) {
             targetSpace(iomem);
         }
@@ -353,6 +356,52 @@ public final class Preflight {
                             + "kexec_file_load, which kdump4j uses, does not need it",
                     "use kexec_file_load (kdump4j load), or a kernel with CONFIG_KALLSYMS_ALL=y");
         }
+    }
+
+    /**
+     * The kallsyms tables that analysis reads from a dump by the addresses VMCOREINFO gives
+     * (kernel module: Kallsyms; in VMCOREINFO since Linux 6.0, commit 5fd8fea935a1).
+     */
+    private static final List<String> KALLSYMS_TABLES = List.of("kallsyms_names", "kallsyms_num_syms",
+            "kallsyms_token_table", "kallsyms_token_index", "kallsyms_offsets");
+
+    /**
+     * Whether this kernel's dumps can be analysed without a System.map: the running kernel's
+     * VMCOREINFO (the note in /proc/kcore, the same text its dumps will carry) must name the
+     * kallsyms tables.
+     */
+    private void dumpSymbols() {
+        Map<String, String> vi;
+        try {
+            vi = host.exists("/proc/kcore") ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : Map.of();
+        } catch (IOException e) {
+            vi = Map.of();
+        }
+        if (vi.isEmpty()) {
+            add("analysis.symbols", Severity.INFO, "no VMCOREINFO readable in /proc/kcore",
+                    "whether this kernel's dumps will need a System.map for analysis cannot be checked",
+                    "run kdump4j check as root on a kernel with CONFIG_PROC_KCORE=y");
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String t : KALLSYMS_TABLES) {
+            if (!vi.containsKey("SYMBOL(" + t + ")")) {
+                missing.add(t);
+            }
+        }
+        if (missing.isEmpty()) {
+            add(Finding.ok("analysis.symbols", "VMCOREINFO names the kallsyms tables: dumps are analysed without a System.map"));
+            return;
+        }
+        String release = host.readLine("/proc/sys/kernel/osrelease").orElse("RELEASE");
+        add("analysis.symbols", Severity.WARNING, "VMCOREINFO does not name the kallsyms tables (missing "
+                        + String.join(", ", missing) + ")",
+                "kdump4j can capture and save this kernel's dumps and read their log, but ps, mod, kmem, bt and "
+                        + "analyze need the kernel's symbols from a System.map or vmlinux (Debian's "
+                        + "/boot/System.map-" + release + " is only a stub)",
+                "keep this kernel's symbols beside the dumps: install linux-image-" + release + "-dbg and run "
+                        + "nm /usr/lib/debug/boot/vmlinux-" + release + " > System.map-" + release
+                        + ", then analyse with --system-map System.map-" + release + " (or --vmlinux)");
     }
 
     private void targetSpace(Iomem iomem) {

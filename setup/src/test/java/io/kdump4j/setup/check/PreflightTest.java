@@ -106,6 +106,30 @@ class PreflightTest {
         assertEquals(Severity.FAIL, worse.find("capture.cma").orElseThrow().severity());
     }
 
+    /**
+     * Whether the dumps will need a System.map is read from the running kernel's own VMCOREINFO
+     * (the /proc/kcore note): a 6.12 kernel's names the kallsyms tables; one without them (as
+     * 5.10's) gets a warning with what to keep.
+     */
+    @Test
+    void dumpsThatWillNeedASystemMap(@TempDir Path root) throws IOException {
+        HostFiles h = labGuest(root, "1");
+        String vi = Files.readString(Fixtures.dir("x86_64-6.12.117+deb12-amd64/sysrq-elf").resolve("vmcoreinfo.txt"));
+        Files.write(h.path("/proc/kcore"), new io.kdump4j.testkit.ElfCoreWriter().vmcoreinfo(vi).build());
+        CheckOptions o = CheckOptions.defaults().withArch("x86_64");
+        assertEquals(Severity.OK, Preflight.run(h, o).find("analysis.symbols").orElseThrow().severity());
+
+        String old = vi.lines().filter(l -> !l.startsWith("SYMBOL(kallsyms_")).reduce("", (a, b) -> a + b + "\n");
+        Files.write(h.path("/proc/kcore"), new io.kdump4j.testkit.ElfCoreWriter().vmcoreinfo(old).build());
+        write(root, "proc/sys/kernel/osrelease", "5.10.0-32-amd64\n");
+        Finding f = Preflight.run(h, o).find("analysis.symbols").orElseThrow();
+        assertEquals(Severity.WARNING, f.severity());
+        assertTrue(f.fix().contains("linux-image-5.10.0-32-amd64-dbg") && f.fix().contains("--system-map"), f.fix());
+
+        write(root, "proc/kcore", "");
+        assertEquals(Severity.INFO, Preflight.run(h, o).find("analysis.symbols").orElseThrow().severity());
+    }
+
     @Test
     void lockdownWarns(@TempDir Path root) throws IOException {
         HostFiles h = labGuest(root, "1");

@@ -14,6 +14,9 @@ import java.util.OptionalLong;
  * since Linux 6.13 and an anonymous struct before; both begin with a
  * {@code seqcount_raw_spinlock_t} followed by the timekeeper, so the timekeeper sits at that
  * seqcount's size rounded up to the timekeeper's 8-byte alignment unless BTF says otherwise.
+ * Since Linux 6.17 (commit 22c62b9a84b8 "timekeeping: Introduce auxiliary timekeepers") there is
+ * no {@code tk_core} symbol: it is {@code timekeeper_data[TIMEKEEPER_CORE]}, element 0 of an
+ * array of {@code struct tk_data}, so the same object is at {@code timekeeper_data}.
  */
 public final class Uptime {
     private Uptime() {
@@ -23,7 +26,8 @@ public final class Uptime {
     public static OptionalLong nanos(KernelDump k) {
         try {
             KernelTypes t = KernelTypes.of(k);
-            long tkCore = KernelSymbols.of(k).address("tk_core");
+            KernelSymbols syms = KernelSymbols.of(k);
+            long tkCore = syms.has("tk_core") ? syms.address("tk_core") : syms.address("timekeeper_data");
             long off;
             if (t.struct("tk_data").isPresent() && t.has("tk_data", "timekeeper")) {
                 off = t.offset("tk_data", "timekeeper");
