@@ -125,7 +125,8 @@ if map=$(pick "$dir/root/boot/System.map-$release" "$dir/$mod/System.map") && [ 
 fi
 if [ "$arch" = arm64 ]; then
   dpkg-deb -x "$dir"/deb/busybox-static_*.deb "$dir/bb"
-  cp "$dir/bb/bin/busybox" "$dir/busybox"
+  # merged-/usr suites (trixie on) ship usr/bin/busybox
+  cp "$(pick "$dir/bb/bin/busybox" "$dir/bb/usr/bin/busybox")" "$dir/busybox"
   # Debian's arm64 vmlinuz is a gzip-compressed Image; QEMU's -kernel wants the Image.
   if gzip -t "$dir/vmlinuz" 2>/dev/null; then gzip -dc "$dir/vmlinuz" > "$dir/Image"; else cp "$dir/vmlinuz" "$dir/Image"; fi
   rm -rf "$dir/bb"

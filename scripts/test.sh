@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds kdump4j and runs every test: unit tests, synthetic edge cases, property-based fuzzing,
 # the real-dump tests against ../shared/fixtures and the peers (makedumpfile, crash,
-# libkdumpfile), and the QEMU kdump cycle (-Pe2e; needs scripts/setup.sh first).
+# libkdumpfile), the QEMU kdump cycle and the kernel matrix (-Pe2e; needs scripts/setup.sh first;
+# the matrix fetches its kernels itself with scripts/fetch-kernel.sh). A developer skips the
+# matrix with `scripts/test.sh -Dkdump4j.matrix=false`; CI=true runs it regardless.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-java.sh"

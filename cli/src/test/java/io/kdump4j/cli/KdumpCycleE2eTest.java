@@ -10,21 +10,13 @@ import io.kdump4j.kernel.helpers.printk.KernelLog;
 import io.kdump4j.kernel.helpers.printk.LogRecord;
 import io.kdump4j.setup.check.CrashkernelEstimate;
 import io.kdump4j.testkit.Fixtures;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,37 +47,17 @@ class KdumpCycleE2eTest {
                 "no Debian kernel in " + kernelDir + ": run scripts/setup-e2e.sh");
         Path root = Path.of(System.getProperty("kdump4j.root", "..")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(Fixtures.cache().resolve(syscall.equals("auto") ? "e2e/last" : "e2e/" + syscall));
-        Path staging = work.resolve("disk-root");
-        deleteTree(staging);
-        Files.createDirectories(staging.resolve("boot"));
-        Files.copy(kernelDir.resolve("vmlinuz"), staging.resolve("boot/vmlinuz"));
+        Path staging = E2eHarness.stage(kernelDir, work);
 
         // -Dkdump4j.e2e.captureJava=false: the capture kernel gets an image without Java (raw copy
         // only), to measure the smallest crashkernel= for that; the first boot still needs Java.
         boolean captureJava = Boolean.parseBoolean(System.getProperty("kdump4j.e2e.captureJava", "true"));
-        Path conf = work.resolve("kdump4j.conf");
-        Files.writeString(conf, """
-                target = LABEL=kdump4j
-                path = /kdump4j
-                final_action = poweroff
-                failure_action = poweroff
-                modules = virtio_pci virtio_blk ext4
-                kernel = /mnt/boot/vmlinuz
-                initrd = /mnt/boot/%s
-                """.formatted(captureJava ? "initrd.img" : "capture.img"));
+        Path conf = E2eHarness.config(work, captureJava ? "initrd.img" : "capture.img");
         String compression = System.getProperty("kdump4j.e2e.compression", "gzip");
         String release = kernelDir.toRealPath().getFileName().toString();
         Path initrd = staging.resolve("boot/initrd.img");
-        List<String> args = new ArrayList<>(List.of("initramfs", "-o", initrd.toString(), "--config", conf.toString(),
-                "--kernel-release", release, "--modules-dir", kernelDir.resolve("modules").toString(),
-                // Debian builds no /proc/config.gz: the guest's kdump4j check reads /boot/config-<release>.
-                "--kernel-config", kernelDir.resolve("config").toString(),
-                "--first-boot", firstBoot(root, work, syscall).toString(),
-                "--compression", compression, "--cache", Fixtures.cache().toString(), "--json"));
-        for (Path j : moduleJars(work)) {
-            args.add("--jar");
-            args.add(j.toString());
-        }
+        List<String> args = E2eHarness.initramfsArgs(initrd, conf, release, kernelDir, firstBoot(root, work, syscall),
+                compression, work);
         long t0 = System.nanoTime();
         assertEquals(0, Main.run(args.toArray(String[]::new)), "kdump4j initramfs failed");
         double buildS = (System.nanoTime() - t0) / 1e9;
@@ -101,20 +73,14 @@ class KdumpCycleE2eTest {
         System.out.printf(Locale.ROOT, "e2e: initramfs %d bytes (%s; archive %d), built in %.1f s; kdump4j estimate says %s%n",
                 Files.size(captureImage), compression, est.archiveBytes(), buildS, est.parameter());
 
-        Path disk = work.resolve("disk.img");
-        Files.deleteIfExists(disk);
-        Fixtures.run(List.of("mkfs.ext4", "-q", "-F", "-L", "kdump4j", "-d", staging.toString(), disk.toString(), "2G"));
+        Path disk = E2eHarness.disk(work, staging);
 
         Path console = work.resolve("console.log");
-        List<String> qemu = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "2",
-                "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
-                "-kernel", kernelDir.resolve("vmlinuz").toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0,115200 panic=5 crashkernel=" + CRASHKERNEL,
-                "-drive", "file=" + disk + ",format=raw,if=virtio,cache=unsafe");
-        Map<String, Double> events = runQemu(qemu, console);
+        Map<String, Double> events = E2eHarness.runQemu(E2eHarness.x86Qemu(kernelDir, initrd, disk, CRASHKERNEL), console,
+                QEMU_TIMEOUT_S);
         String log = Files.readString(console);
         System.out.println("e2e: events (host seconds) " + events);
-        System.out.println("e2e: console tail:\n" + String.join("\n", tail(log, 25)));
+        System.out.println("e2e: console tail:\n" + String.join("\n", E2eHarness.tail(log, 25)));
 
         assertTrue(log.contains("Kernel panic - not syncing: sysrq triggered crash"), "no panic in " + console);
         assertTrue(events.containsKey("kexec-load-done"), "load never finished: " + console);
@@ -190,103 +156,12 @@ class KdumpCycleE2eTest {
 
     /** tests/e2e/first-boot.sh, with {@code kdump4j load --syscall SYSCALL} unless auto. */
     static Path firstBoot(Path root, Path work, String syscall) throws IOException {
-        Path script = root.resolve("tests/e2e/first-boot.sh");
+        Path hook = E2eHarness.firstBoot(root, work, "first-boot.sh");
         if (syscall.equals("auto")) {
-            return script;
+            return hook;
         }
-        String text = Files.readString(script);
+        String text = Files.readString(hook);
         assertTrue(text.contains("\nkdump4j load\n"), "tests/e2e/first-boot.sh no longer has a plain kdump4j load line");
-        return Files.writeString(work.resolve("first-boot.sh"), text.replace("\nkdump4j load\n",
-                "\nkdump4j load --syscall " + syscall + "\n"));
-    }
-
-    /**
-     * Modular jars for the initramfs: kdump4j's modules from their class folders (module-info.class
-     * inside), and their dependencies' jars, all from this test's class path.
-     */
-    static List<Path> moduleJars(Path work) throws IOException {
-        Path dir = Files.createDirectories(work.resolve("jars"));
-        List<Path> jars = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(e);
-            if (Files.isDirectory(p) && Files.exists(p.resolve("module-info.class"))
-                    && !p.toString().contains("testkit")) {
-                String name = p.getParent().getParent().getFileName() + ".jar";
-                Path jar = dir.resolve(name);
-                Files.deleteIfExists(jar);
-                Fixtures.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
-                        "--create", "--file", jar.toString(), "-C", p.toString(), "."));
-                jars.add(jar);
-            } else if (p.getFileName().toString().matches("kdump4j-(?!testkit).*\\.jar")) {
-                // In a full reactor build (mvn verify) the other modules come as their packaged jars.
-                jars.add(p);
-            } else if (p.getFileName().toString().matches("(xz|aircompressor-v3|picocli)-[0-9.]+\\.jar")) {
-                jars.add(p);
-            }
-        }
-        return jars;
-    }
-
-    /** Runs QEMU, time-stamping each console line on the host; kills it after the timeout. */
-    static Map<String, Double> runQemu(List<String> cmd, Path console) throws Exception {
-        Map<String, Double> events = new LinkedHashMap<>();
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        Thread reader = Thread.ofPlatform().start(() -> {
-            try (InputStream in = p.getInputStream();
-                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(console))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    double t = (System.nanoTime() - start) / 1e9;
-                    w.printf(Locale.ROOT, "%8.3f %s%n", t, line);
-                    w.flush();
-                    if (line.contains("Kernel panic - not syncing: sysrq triggered crash")) {
-                        // The kernel's own line: our "panic-trigger" echo may still sit in the
-                        // tty buffer when the kernel dies, and then never reaches the console.
-                        synchronized (events) {
-                            events.putIfAbsent("kernel-panic", t);
-                        }
-                    }
-                    int k = line.indexOf("KDUMP4J ");
-                    if (k >= 0) {
-                        String ev = line.substring(k + 8).split(" ")[0];
-                        synchronized (events) {
-                            events.putIfAbsent(ev, t);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        boolean done = p.waitFor(QEMU_TIMEOUT_S, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        reader.join(10_000);
-        synchronized (events) {
-            events.put("qemu-exit", (System.nanoTime() - start) / 1e9);
-            if (!done) {
-                events.put("timed-out", (double) QEMU_TIMEOUT_S);
-            }
-        }
-        return events;
-    }
-
-    static List<String> tail(String s, int n) {
-        List<String> l = s.lines().toList();
-        return l.subList(Math.max(0, l.size() - n), l.size());
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (Files.exists(p)) {
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(x);
-                }
-            }
-        }
+        return Files.writeString(hook, text.replace("\nkdump4j load\n", "\nkdump4j load --syscall " + syscall + "\n"));
     }
 }
