@@ -3,7 +3,8 @@
 # the real-dump tests against ../shared/fixtures and the peers (makedumpfile, crash,
 # libkdumpfile), the QEMU kdump cycle and the kernel matrix (-Pe2e; needs scripts/setup.sh first;
 # the matrix fetches its kernels itself with scripts/fetch-kernel.sh). A developer skips the
-# matrix with `scripts/test.sh -Dkdump4j.matrix=false`; CI=true runs it regardless.
+# matrix with `scripts/test.sh -Dkdump4j.matrix=false`; CI=true runs it regardless. First the crash
+# lab (lab/crashlab/run.sh) when scripts/setup-crashlab.sh prepared it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-java.sh"
