@@ -23,6 +23,13 @@ fi
 "$root/scripts/setup-e2e.sh" >/dev/null
 # The arm64 cycle: qemu-system-arm, dtc, binutils for aarch64, Debian's arm64 kernel and busybox.
 "$root/scripts/setup-e2e-arm64.sh" >/dev/null
+# The crash lab (lab/crashlab): its kernels (the default and sid's newest) and, per kernel, a
+# chroot of its suite to build the lab's module in (mmdebstrap; needs root, as CI has).
+if [ "$(id -u)" -eq 0 ]; then
+  "$root/scripts/setup-crashlab.sh" >/dev/null
+else
+  echo "setup: the crash lab needs root (scripts/setup-crashlab.sh); CrashlabTest will skip" >&2
+fi
 . "$root/scripts/find-java.sh"
 kdump4j_find_java
 echo "setup: ready (JAVA_HOME=$JAVA_HOME)" >&2

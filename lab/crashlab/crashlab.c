@@ -8,7 +8,8 @@
  *         load the lab's test module (module/crashlab_mod.c) with that mode, after
  *         kernel.panic_on_oops=1, kernel.panic_on_warn=1, kernel.softlockup_panic=1 and
  *         kernel.watchdog_thresh=1.
- * Every module it needs is in the initramfs root (insmod order = dependency order).
+ * Every module it needs is in the initramfs root; /modules.list (written by crashlab.sh) names
+ * those of the hung mode in dependency order.
  */
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -37,11 +38,24 @@ static void insmod(const char *name) {
     if (fd >= 0) close(fd);
 }
 
+/* The kernel's own list of loaded modules, onto the console before the crash: the truth a
+ * report's module list is held to when the crash report prints none (OOM, hung task). */
+static void print_modules(void) {
+    FILE *m = fopen("/proc/modules", "r");
+    char line[256];
+    printf("crashlab: /proc/modules:\n");
+    while (m && fgets(line, sizeof line, m)) printf("crashlab: %s", line);
+    printf("crashlab: end of /proc/modules\n");
+    fflush(stdout);
+    if (m) fclose(m);
+}
+
 static void module_mode(const char *mode) {
     put("/proc/sys/kernel/panic_on_oops", "1");
     put("/proc/sys/kernel/panic_on_warn", "1");
     put("/proc/sys/kernel/softlockup_panic", "1");
     put("/proc/sys/kernel/watchdog_thresh", "1");
+    print_modules();
     char params[64];
     snprintf(params, sizeof params, "mode=%s", mode);
     printf("crashlab: loading crashlab_mod %s\n", params);
@@ -52,6 +66,7 @@ static void module_mode(const char *mode) {
 
 static void oom(void) {
     put("/proc/sys/vm/panic_on_oom", "1");
+    print_modules();
     printf("crashlab: eating memory\n");
     fflush(stdout);
     for (;;) {
@@ -61,8 +76,11 @@ static void oom(void) {
 }
 
 static void hung(void) {
-    const char *mods[] = {"loop", "crc16", "mbcache", "jbd2", "crc32c_generic", "ext4"};
-    for (unsigned i = 0; i < sizeof mods / sizeof *mods; i++) insmod(mods[i]);
+    /* The kernel's own modules, in load order: their names and places change between kernels. */
+    FILE *list = fopen("/modules.list", "r");
+    char name[64];
+    while (list && fscanf(list, "%63s", name) == 1) insmod(name);
+    if (list) fclose(list);
     int ctl = open("/dev/loop-control", O_RDWR);
     int n = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
     char dev[32];
@@ -76,6 +94,7 @@ static void hung(void) {
     if (ioctl(dir, FIFREEZE, 0) != 0) { perror("crashlab: FIFREEZE"); return; }
     put("/proc/sys/kernel/hung_task_timeout_secs", "2");
     put("/proc/sys/kernel/hung_task_panic", "1");
+    print_modules();
     printf("crashlab: writing to a frozen file system\n");
     fflush(stdout);
     if (fork() == 0) {

@@ -23,7 +23,12 @@ public final class PanicClassifier {
     private static final Pattern SYMBOL = Pattern.compile(
             "([A-Za-z_][A-Za-z0-9_.$]*)\\+0x([0-9a-f]+)/0x([0-9a-f]+)(?: \\[([^\\]\\s]+)\\])?");
     private static final Pattern RIP = Pattern.compile("^(?:RIP: [0-9a-f]{4}:|pc : |EIP: |NIP |PC is at )");
-    private static final Pattern WARNING = Pattern.compile("^WARNING: CPU: \\d+ PID: \\d+ at \\S+ ");
+    /**
+     * __warn()'s banner: "WARNING: CPU: 1 PID: 1 at file.c:29 fn+0xc/0x20 [mod]" until Linux 6.18,
+     * "WARNING: file.c:29 at fn+0xc/0x20 [mod], CPU#1: init/1" since 28ea295f941e (v6.19).
+     */
+    private static final Pattern WARNING = Pattern.compile(
+            "^WARNING: (?:CPU: \\d+ PID: \\d+ at \\S+ |(?:\\S+:\\d+ )?at \\S+(?: \\[\\S+\\])?, CPU#\\d+: )");
     private static final Pattern OOPS_CODE = Pattern.compile("Oops: [0-9a-f]{4} ");
 
     private PanicClassifier() {

@@ -138,6 +138,17 @@ class PanicClassifierTest {
                 Kernel panic - not syncing: kernel: panic_on_warn set ..."""));
         assertEquals(PanicClass.WARNING, warn.panicClass());
         assertEquals(new Classification.LogLocation("lkdtm_WARNING", 0x1a, 0x30, "lkdtm"), warn.location());
+        // Since Linux 6.19 the banner names the file first and the task last (sid's 7.2.13, the crash lab).
+        Classification warn7 = PanicClassifier.classify(log("""
+                ------------[ cut here ]------------
+                crashlab: a warning on purpose
+                WARNING: crashlab_mod.c:29 at crashlab_warn+0xc/0x20 [crashlab_mod], CPU#1: init/1
+                Modules linked in: crashlab_mod(OE+) qemu_fw_cfg
+                RIP: 0010:crashlab_warn+0xc/0x20 [crashlab_mod]
+                Kernel panic - not syncing: kernel: panic_on_warn set ..."""));
+        assertEquals(PanicClass.WARNING, warn7.panicClass());
+        assertEquals("WARNING: crashlab_mod.c:29 at crashlab_warn+0xc/0x20 [crashlab_mod], CPU#1: init/1", warn7.evidence());
+        assertEquals(new Classification.LogLocation("crashlab_warn", 0xc, 0x20, "crashlab_mod"), warn7.location());
     }
 
     @Test

@@ -105,6 +105,7 @@ public final class Modules {
         KernelMemory m = dump.memory();
         List<Symbol> all = new ArrayList<>();
         for (ModuleInfo mi : list()) {
+            List<Symbol> own = new ArrayList<>();
             KObject o = KObject.of(types, "module", mi.address());
             long ks = o.member("kallsyms").value();
             if (ks == 0) {
@@ -135,12 +136,40 @@ public final class Modules {
                 char type = typeLetters != null ? (char) (typeLetters[i] & 0xff) : ((info & 0xf) == 2 ? 't' : 'd');
                 // Size 0: derived from the next symbol, as the kernel's module kallsyms lookup
                 // does, so that "+off/size" reads as in the kernel's own %pS output.
-                all.add(new Symbol(name, value, 0, type, mi.name()));
+                own.add(new Symbol(name, value, 0, type, mi.name()));
             }
+            all.addAll(boundedByText(own, mi));
         }
         SymbolTable t = SymbolTable.of(all);
         KernelSymbols.of(dump).setModuleSymbols(t);
         return t;
+    }
+
+    /**
+     * Text symbols sized as the kernel's find_kallsyms_symbol() does: up to the module's next
+     * symbol, at most to the end of the text region (core or init) holding it. Since Linux 6.4
+     * (ac3b43283923 "module: replace module_layout with module_memory") each region is its own
+     * allocation, and on 7.x the init text is the highest: its last function has no next symbol.
+     */
+    private static List<Symbol> boundedByText(List<Symbol> own, ModuleInfo mi) {
+        long[] values = own.stream().mapToLong(Symbol::address).sorted().distinct().toArray();
+        List<Symbol> out = new ArrayList<>(own.size());
+        for (Symbol s : own) {
+            long end = 0;
+            if (s.address() >= mi.base() && s.address() < mi.base() + mi.textSize()) {
+                end = mi.base() + mi.textSize();
+            } else if (s.address() >= mi.initTextBase() && s.address() < mi.initTextBase() + mi.initTextSize()) {
+                end = mi.initTextBase() + mi.initTextSize();
+            }
+            if (end == 0) {
+                out.add(s);
+                continue;
+            }
+            int i = java.util.Arrays.binarySearch(values, s.address());
+            long next = i + 1 < values.length ? Math.min(values[i + 1], end) : end;
+            out.add(new Symbol(s.name(), s.address(), next - s.address(), s.type(), s.module()));
+        }
+        return out;
     }
 
     private static long le32(byte[] b, int at) {
