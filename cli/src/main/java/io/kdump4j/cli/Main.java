@@ -60,6 +60,10 @@ public final class Main {
                 line(e.getMessage());
                 yield ExitCodes.MISSING_DATA;
             }
+            case io.kdump4j.kernel.MissingKernelDataException e -> {
+                line(e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
             case MissingDataException e -> {
                 line(e.getMessage());
                 yield ExitCodes.MISSING_DATA;

@@ -96,14 +96,12 @@ final class SaveCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !force) {
             throw new ParameterException(spec.commandLine(), target + " exists; remove it or use --force");
         }
-        DumpFile dump = Dumps.open(source);
-        KernelDump kernel = null;
-        try {
+        // One owner: this try opens and closes the dump; the kernel is a view over it.
+        try (DumpFile dump = Dumps.open(source)) {
+            KernelDump kernel = null;
             try {
-                kernel = KernelDump.open(dump);
+                kernel = KernelDump.of(dump);
             } catch (IOException e) {
-                // KernelDump.open closed the dump: reopen it to save without kernel knowledge.
-                dump = Dumps.open(source);
                 warn("the dump's kernel cannot be read (" + e.getMessage() + "): pages are not classified and "
                         + "the kernel log is not saved");
             }
@@ -134,12 +132,6 @@ final class SaveCommand implements Callable<Integer> {
             }
             warn("the dump is INCOMPLETE: " + result.problem());
             return ExitCodes.INCOMPLETE;
-        } finally {
-            if (kernel != null) {
-                kernel.close();
-            } else {
-                dump.close();
-            }
         }
     }
 

@@ -36,6 +36,7 @@ public interface DumpFile extends Closeable {
         return Optional.empty();
     }
 
+    /** Closes the file; idempotent (a second call does nothing), as {@link java.io.Closeable} asks. */
     @Override
     void close() throws IOException;
 }

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * {@code dump-guest-memory} ELF. Memory is the PT_LOAD segments by physical address.
  */
 public final class ElfDump implements DumpFile {
+    private boolean closed;
     private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
 
     private final ByteSource src;
@@ -155,8 +156,12 @@ public final class ElfDump implements DumpFile {
         return memory;
     }
 
+    /** Idempotent: the second and later calls do nothing. */
     @Override
-    public void close() throws IOException {
-        src.close();
+    public synchronized void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            src.close();
+        }
     }
 }

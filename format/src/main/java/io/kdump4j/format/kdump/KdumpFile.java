@@ -25,6 +25,7 @@ import java.util.OptionalInt;
  * for how pages are found.
  */
 public final class KdumpFile implements DumpFile {
+    private boolean closed;
     private final String name;
     private final List<KdumpPart> parts;
     private final boolean flattened;
@@ -234,8 +235,13 @@ public final class KdumpFile implements DumpFile {
         return memory;
     }
 
+    /** Idempotent: the second and later calls do nothing. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         IOException first = null;
         for (KdumpPart p : parts) {
             try {

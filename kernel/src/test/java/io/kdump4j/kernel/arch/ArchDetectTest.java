@@ -64,7 +64,8 @@ class ArchDetectTest {
     @Test
     void dumpWithoutVmcoreinfoIsRefusedAndClosed() throws IOException {
         Path f = new TinyElfCore(TinyElfCore.EM_X86_64).memory(0, new byte[4096]).write(tmp.resolve("bare.elf"));
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> KernelDump.open(Dumps.open(f)));
+        io.kdump4j.kernel.MissingKernelDataException e = assertThrows(io.kdump4j.kernel.MissingKernelDataException.class,
+                () -> KernelDump.open(Dumps.open(f)));
         assertTrue(e.getMessage().contains("no VMCOREINFO"), e.getMessage());
     }
 
