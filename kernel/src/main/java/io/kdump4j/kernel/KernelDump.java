@@ -74,7 +74,9 @@ public final class KernelDump implements Closeable {
         }
         if (note == null) {
             throw new MissingKernelDataException(dump.name(), "no VMCOREINFO note: the kernel's symbols and "
-                    + "layout are unknown (a QEMU dump of a guest without -device vmcoreinfo?)");
+                    + "layout are unknown " + (dump.problems().isEmpty()
+                            ? "(a QEMU dump of a guest without -device vmcoreinfo?)"
+                            : "(" + String.join("; ", dump.problems()) + ")"));
         }
         Vmcoreinfo vi = Vmcoreinfo.parse(dump.name(), note);
         Arch arch = Arch.detect(dump, vi);

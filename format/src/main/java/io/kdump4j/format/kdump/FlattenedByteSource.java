@@ -59,7 +59,7 @@ public final class FlattenedByteSource implements ByteSource {
         // long[2]); the finished index is 24 bytes per extent. makedumpfile writes one record
         // per output buffer (a 1 GiB dump of the fixtures holds 904), so this allows flattened
         // dumps of hundreds of GiB; beyond it, reassemble() rebuilds the file in constant memory.
-        long maxRecords = Checked.MAX_ALLOCATION / 128;
+        long maxRecords = Checked.budget() / 128;
         TreeMap<Long, long[]> extents = new TreeMap<>();
         long[] count = {0};
         FlatRecords.walk(src, (outOffset, len, dataOffset) -> {

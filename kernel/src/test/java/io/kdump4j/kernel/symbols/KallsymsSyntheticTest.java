@@ -40,11 +40,20 @@ class KallsymsSyntheticTest {
 
     /** Token i is the character i (token 0 is empty), so a name is encoded one token per character. */
     private Path dump(List<Sym> syms, long claimedCount) throws IOException {
+        return dump(syms, claimedCount, false);
+    }
+
+    /** {@code noNuls}: every token is 15 non-NUL bytes and none ends (a corrupt token table). */
+    private Path dump(List<Sym> syms, long claimedCount, boolean noNuls) throws IOException {
         SyntheticX86Kernel k = new SyntheticX86Kernel();
         PhysicalImage m = k.memory();
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         for (int i = 0; i < 256; i++) {
             m.u16(INDEX + 2L * i, table.size());
+            if (noNuls) {
+                table.writeBytes("abcdefghijklmno".getBytes(StandardCharsets.ISO_8859_1));
+                continue;
+            }
             if (i > 0) {
                 table.write(i);
             }
@@ -110,6 +119,16 @@ class KallsymsSyntheticTest {
         // More symbols than the names hold: the walk runs into zero bytes (length 0) and stops.
         try (KernelDump k = KernelDump.open(Dumps.open(dump(syms, 50)))) {
             assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+        }
+    }
+
+    /** A token table without NULs made names of thousands of characters (unbounded: OutOfMemoryError). */
+    @Test
+    void tokensWithoutNulsAreAFormatErrorNotHugeNames() throws IOException {
+        List<Sym> syms = List.of(new Sym("T_text", -1), new Sym("Tpanic", 0x100));
+        try (KernelDump k = KernelDump.open(Dumps.open(dump(syms, syms.size(), true)))) {
+            DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+            assertTrue(e.getMessage().contains("no NUL within 512 bytes"), e.getMessage());
         }
     }
 }
