@@ -5,6 +5,7 @@ import io.kdump4j.capture.kdump.KdumpWriter;
 import io.kdump4j.capture.output.DumpSink;
 import io.kdump4j.capture.output.FileSink;
 import io.kdump4j.capture.output.FlattenedSink;
+import io.kdump4j.capture.output.TargetLock;
 import io.kdump4j.capture.pipeline.SaveStats;
 import io.kdump4j.capture.pipeline.SourceFacts;
 import io.kdump4j.capture.pipeline.WriteFailure;
@@ -27,6 +28,8 @@ import java.util.List;
  *
  * <p>Safety, for a file target:
  * <ol>
+ *   <li>the target is locked ({@link TargetLock}: {@code .TARGET.lock}) for the whole save; a
+ *   second save to the same target fails at once instead of racing the first;</li>
  *   <li>everything is written to {@code TARGET.incomplete} (mode 0600), whose header says
  *   "incomplete" until the last page is written;</li>
  *   <li>on success the header is rewritten complete, the file is fsynced, renamed to
@@ -49,6 +52,12 @@ public final class Saver {
 
     /** Saves to a file; see the class comment for what happens on failure. */
     public static SaveResult save(DumpFile source, SaveOptions options, Path target) throws IOException {
+        try (TargetLock lock = TargetLock.acquire(target)) {
+            return saveLocked(source, options, target);
+        }
+    }
+
+    private static SaveResult saveLocked(DumpFile source, SaveOptions options, Path target) throws IOException {
         SourceFacts facts = SourceFacts.of(source, options);
         Path partial = target.resolveSibling(target.getFileName() + INCOMPLETE_SUFFIX);
         List<Integer> tried = new ArrayList<>();

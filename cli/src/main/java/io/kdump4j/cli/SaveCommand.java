@@ -124,6 +124,10 @@ final class SaveCommand implements Callable<Integer> {
                 progress.done();
             }
             summary(err, result, options);
+            if (result.summary().classifierFailures() > 0) {
+                warn("the page classifier failed " + result.summary().classifierFailures() + " times (first: "
+                        + result.summary().classifierProblem() + "); those pages were kept. Please report it.");
+            }
             if (options.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
                 warn(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
             }

@@ -58,14 +58,17 @@ public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, 
 
     /**
      * The class of a frame for this level's filtering. A classifier that cannot tell (its own
-     * read of {@code struct page} failed) keeps the page: a dump with a page too many is better
-     * than one missing a page the user needs.
+     * read of {@code struct page} failed, or a bug) keeps the page: a dump with a page too many
+     * is better than one missing a page the user needs. Each failure is counted
+     * ({@link io.kdump4j.capture.SaveSummary#classifierFailures()}) and the save reports it, so
+     * that a classifier bug shows as a warning and a failing test, not as a silently bigger dump.
      */
     public PageClass classify(long pfn) {
         try {
             PageClass c = options.classifier().classify(pfn);
             return c == null || c == PageClass.ZERO ? PageClass.KEPT : c;
         } catch (IOException | RuntimeException e) {
+            stats.countClassifierFailure(e);
             return PageClass.KEPT;
         }
     }
