@@ -79,6 +79,16 @@ public record DiskDumpHeader(
         return (status & STATUS_INCOMPLETE) != 0;
     }
 
+    /**
+     * This header with {@link #STATUS_INCOMPLETE} set: for a file that ends before its writer
+     * finished (a flattened stream cut short) whatever its header claims, so that what it holds
+     * is read and the rest is lost, not refused.
+     */
+    public DiskDumpHeader markedIncomplete() {
+        return new DiskDumpHeader(signature, order, wordSize, headerVersion, utsname, timestampSeconds,
+                timestampMicros, status | STATUS_INCOMPLETE, blockSize, subHdrSize, bitmapBlocks, maxMapnr32, nrCpus);
+    }
+
     public boolean isDiskdump() {
         return signature.equals(DISKDUMP_SIGNATURE);
     }
