@@ -16,6 +16,7 @@ import io.kdump4j.capture.pipeline.WriteFailure;
 import io.kdump4j.capture.pipeline.WriteJob;
 import io.kdump4j.format.elf.ElfConstants;
 import io.kdump4j.format.elf.ElfDump;
+import io.kdump4j.format.elf.ElfEncoder;
 import io.kdump4j.format.mem.PhysicalMemory;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -61,7 +62,7 @@ public final class ElfWriter {
     private long phoff;
     private long shoff;
     private SequentialWriter data;
-    private final byte[] phdrs = new byte[ElfHeaders.PHDR_SIZE];
+    private final byte[] phdrs = new byte[ElfEncoder.PHDR_SIZE];
     private int phdrCount;
     private long phdrIndex;
     private boolean headerWritten;
@@ -83,23 +84,23 @@ public final class ElfWriter {
 
     /** Writes the whole dump; on failure leaves what was written marked incomplete and throws {@link WriteFailure}. */
     public void write() throws IOException {
-        machine = job.source() instanceof ElfDump e ? e.machine() : ElfHeaders.machineNumber(facts.machine());
+        machine = job.source() instanceof ElfDump e ? e.machine() : ElfEncoder.machineNumber(facts.machine());
         loads = plan();
         long phnum = loads + 1;
         boolean extended = phnum >= ElfConstants.PN_XNUM;
-        shoff = extended ? ElfHeaders.EHDR_SIZE : 0;
-        phoff = ElfHeaders.EHDR_SIZE + (extended ? ElfHeaders.SHDR_SIZE : 0);
-        long notesOffset = phoff + phnum * ElfHeaders.PHDR_SIZE;
+        shoff = extended ? ElfEncoder.EHDR_SIZE : 0;
+        phoff = ElfEncoder.EHDR_SIZE + (extended ? ElfEncoder.SHDR_SIZE : 0);
+        long notesOffset = phoff + phnum * ElfEncoder.PHDR_SIZE;
         long dataOffset = (notesOffset + facts.notes().length + pageSize - 1) / pageSize * pageSize;
         try {
-            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, ElfConstants.DUMP_ELF_INCOMPLETE), 0,
-                    ElfHeaders.EHDR_SIZE);
+            sink.write(0, ElfEncoder.ehdr(order, machine, phnum, phoff, shoff, ElfConstants.DUMP_ELF_INCOMPLETE), 0,
+                    ElfEncoder.EHDR_SIZE);
             headerWritten = true;
             if (extended) {
-                sink.write(shoff, ElfHeaders.shdrForExtendedPhnum(order, phnum), 0, ElfHeaders.SHDR_SIZE);
+                sink.write(shoff, ElfEncoder.shdrForExtendedPhnum(order, phnum), 0, ElfEncoder.SHDR_SIZE);
             }
-            byte[] note = new byte[ElfHeaders.PHDR_SIZE];
-            ElfHeaders.phdr(note, 0, order, ElfConstants.PT_NOTE, notesOffset, 0, 0, facts.notes().length,
+            byte[] note = new byte[ElfEncoder.PHDR_SIZE];
+            ElfEncoder.phdr(note, 0, order, ElfConstants.PT_NOTE, notesOffset, 0, 0, facts.notes().length,
                     facts.notes().length);
             sink.write(phoff, note, 0, note.length);
             sink.write(notesOffset, facts.notes(), 0, facts.notes().length);
@@ -111,7 +112,7 @@ public final class ElfWriter {
                 throw new IOException("planned " + loads + " PT_LOAD segments but wrote " + phdrIndex
                         + ": the page filter or classifier answered differently on the second pass");
             }
-            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfHeaders.EHDR_SIZE);
+            sink.write(0, ElfEncoder.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfEncoder.EHDR_SIZE);
         } catch (TargetWriteException | SourceReadException e) {
             throw new WriteFailure(e, salvage(e));
         }
@@ -241,7 +242,7 @@ public final class ElfWriter {
     private void addPhdr(long paddr, long vaddr, long filesz, long memsz) throws IOException {
         long offset = filesz == 0 ? 0 : data.position() - filesz;
         // One slot: a segment re-emitted after its data flush failed (salvage) replaces itself.
-        ElfHeaders.phdr(phdrs, 0, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
+        ElfEncoder.phdr(phdrs, 0, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
                 filesz, memsz);
         phdrCount = 1;
         // Written at once, data first: a killed save keeps every finished segment. (While
@@ -270,10 +271,10 @@ public final class ElfWriter {
         if (filesz <= 0) {
             return;
         }
-        byte[] h = new byte[ElfHeaders.PHDR_SIZE];
-        ElfHeaders.phdr(h, 0, order, ElfConstants.PT_LOAD, segStart, builder.openVaddr(), builder.openPaddr(), filesz,
+        byte[] h = new byte[ElfEncoder.PHDR_SIZE];
+        ElfEncoder.phdr(h, 0, order, ElfConstants.PT_LOAD, segStart, builder.openVaddr(), builder.openPaddr(), filesz,
                 filesz);
-        sink.write(phoff + (1 + phdrIndex) * ElfHeaders.PHDR_SIZE, h, 0, h.length);
+        sink.write(phoff + (1 + phdrIndex) * ElfEncoder.PHDR_SIZE, h, 0, h.length);
         provisionalAt = committed;
     }
 
@@ -284,7 +285,7 @@ public final class ElfWriter {
                 throw new IOException("more PT_LOAD segments than planned (" + loads
                         + "): the page filter or classifier answered differently on the second pass");
             }
-            sink.write(phoff + (1 + phdrIndex) * ElfHeaders.PHDR_SIZE, phdrs, 0, n * ElfHeaders.PHDR_SIZE);
+            sink.write(phoff + (1 + phdrIndex) * ElfEncoder.PHDR_SIZE, phdrs, 0, n * ElfEncoder.PHDR_SIZE);
             phdrIndex += n;
         }
         phdrCount = 0;

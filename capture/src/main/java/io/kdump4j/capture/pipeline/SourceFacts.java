@@ -3,13 +3,11 @@ package io.kdump4j.capture.pipeline;
 import io.kdump4j.capture.SaveOptions;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Note;
-import io.kdump4j.format.io.Bytes;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Utsname;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,23 +40,14 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
         long vmSize = 0;
         int cpus = 0;
         for (Note n : source.notes()) {
-            byte[] name = n.name().getBytes(StandardCharsets.ISO_8859_1);
-            byte[] head = new byte[12];
-            Bytes.put32(head, 0, order, name.length + 1);
-            Bytes.put32(head, 4, order, n.desc().length);
-            Bytes.put32(head, 8, order, n.type());
-            blob.write(head);
-            blob.write(name);
-            blob.write(new byte[pad4(name.length + 1) - name.length]);
             if (n.name().equals("VMCOREINFO") && vmOff < 0) {
-                vmOff = blob.size();
+                vmOff = blob.size() + n.descStart();
                 vmSize = n.desc().length;
             }
             if (n.is("CORE", Note.NT_PRSTATUS)) {
                 cpus++;
             }
-            blob.write(n.desc());
-            blob.write(new byte[pad4(n.desc().length) - n.desc().length]);
+            blob.writeBytes(n.encode(order));
         }
         long maxPfn = source.memory().maxPfn();
         if (maxPfn < 0 || maxPfn / options.cyclePfns() >= MAX_CYCLES) {
@@ -109,10 +98,6 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
                     h.get(4), h.get(5));
         }
         return new Utsname("Linux", "", release == null ? "" : release, "", m, "");
-    }
-
-    private static int pad4(int n) {
-        return (n + 3) & ~3;
     }
 
     /**
