@@ -17,7 +17,16 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Whether this JVM's stdout is the process's file descriptor 1, untouched: set by
+     * {@link #main} (tests call {@link #run} with System.out replaced). Then {@code save ... -}
+     * writes to the descriptor itself, so that a write error says what it is (ENOSPC on
+     * /dev/full, EPIPE) instead of PrintStream's swallowed error.
+     */
+    static volatile boolean rawStdout;
+
     public static void main(String[] args) {
+        rawStdout = true;
         System.exit(run(args));
     }
 

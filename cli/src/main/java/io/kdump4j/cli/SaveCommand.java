@@ -70,7 +70,7 @@ final class SaveCommand implements Callable<Integer> {
     @Option(names = "--makedumpfile-bytes",
             description = "Compress pages with makedumpfile's own compressors (zlib's deflate instead of "
                     + "libdeflate), so that each page is stored byte for byte as makedumpfile stores it. "
-                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1% larger).")
+                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1%% larger).")
     boolean makedumpfileBytes;
 
     @Option(names = "--force", description = "Overwrite an existing TARGET.")
@@ -126,7 +126,9 @@ final class SaveCommand implements Callable<Integer> {
             SaveResult result;
             try {
                 if (toStdout) {
-                    OutputStream stdout = new BufferedOutputStream(new PrintStreamOutput(System.out), 1 << 20);
+                    OutputStream fd1 = Main.rawStdout ? new java.io.FileOutputStream(java.io.FileDescriptor.out)
+                            : new PrintStreamOutput(System.out);
+                    OutputStream stdout = new BufferedOutputStream(fd1, 1 << 20);
                     result = Saver.save(dump, kernel, options, stdout);
                     stdout.flush();
                 } else {
@@ -259,7 +261,7 @@ final class SaveCommand implements Callable<Integer> {
 
         private void check() throws IOException {
             if (out.checkError()) {
-                throw new IOException("writing to stdout failed (closed pipe?)");
+                throw new IOException("writing to stdout failed (the reader closed the pipe, or the device is full)");
             }
         }
     }
