@@ -21,6 +21,8 @@ import java.util.OptionalLong;
 public final class KernelDump implements Closeable {
     /** How far into {@code struct uts_namespace} the utsname is searched for when VMCOREINFO has no offset. */
     private static final int UTS_SEARCH_LIMIT = 64;
+    /** Xen's crash-info note type (xen/include/public/elfnote.h: XEN_ELFNOTE_CRASH_INFO 0x1000001). */
+    static final int XEN_ELFNOTE_CRASH_INFO = 0x1000001;
 
     private final DumpFile dump;
     private final Vmcoreinfo vmcoreinfo;
@@ -77,6 +79,14 @@ public final class KernelDump implements Closeable {
                     + "layout are unknown " + (dump.problems().isEmpty()
                             ? "(a QEMU dump of a guest without -device vmcoreinfo?)"
                             : "(" + String.join("; ", dump.problems()) + ")"));
+        }
+        for (Note n : dump.notes()) {
+            if (n.name().equals("VMCOREINFO_XEN") || (n.name().equals("Xen") && n.type() == XEN_ELFNOTE_CRASH_INFO)) {
+                throw new MissingKernelDataException(dump.name(), "a Xen dom0 dump (" + n.name() + " note): its "
+                        + "memory is addressed by machine frames, and reading them as physical would give other "
+                        + "frames' bytes; the P2M translation this needs is not supported (crash and libkdumpfile "
+                        + "do it)");
+            }
         }
         Vmcoreinfo vi = Vmcoreinfo.parse(dump.name(), note);
         Arch arch = Arch.detect(dump, vi);
