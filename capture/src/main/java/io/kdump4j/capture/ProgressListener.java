@@ -12,6 +12,14 @@ public interface ProgressListener {
 
     void progress(Progress progress);
 
+    /** Something the user should know about the save ("kernel log saved to ..."); default: ignored. */
+    default void notice(String message) {
+    }
+
+    /** Something that makes the dump less than asked for (no page classes, no log); default: ignored. */
+    default void warning(String message) {
+    }
+
     /**
      * A snapshot of a running save.
      *

@@ -16,9 +16,13 @@ import java.util.Map;
  * @param bytesIn bytes read from the source
  * @param bytesOut bytes written to the target (headers, bitmaps, descriptors and data)
  * @param elapsed wall time of the successful (or last) attempt
+ * @param classifierFailures how often the page classifier failed on a frame (the frame was then
+ *     kept: a bigger dump, never a missing page); 0 when it never failed
+ * @param classifierProblem the first such failure's message, or null
  */
 public record SaveSummary(int dumpLevel, long pagesTotal, Map<PageClass, Long> pagesByClass, long pagesFiltered,
-        long pagesNotWritten, long bytesIn, long bytesOut, Duration elapsed) {
+        long pagesNotWritten, long bytesIn, long bytesOut, Duration elapsed, long classifierFailures,
+        String classifierProblem) {
 
     public SaveSummary {
         pagesByClass = Map.copyOf(pagesByClass);

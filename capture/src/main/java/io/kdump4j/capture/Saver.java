@@ -5,11 +5,14 @@ import io.kdump4j.capture.kdump.KdumpWriter;
 import io.kdump4j.capture.output.DumpSink;
 import io.kdump4j.capture.output.FileSink;
 import io.kdump4j.capture.output.FlattenedSink;
+import io.kdump4j.capture.output.TargetLock;
 import io.kdump4j.capture.pipeline.SaveStats;
 import io.kdump4j.capture.pipeline.SourceFacts;
 import io.kdump4j.capture.pipeline.WriteFailure;
 import io.kdump4j.capture.pipeline.WriteJob;
+import io.kdump4j.capture.classify.StructPageClassifier;
 import io.kdump4j.format.DumpFile;
+import io.kdump4j.kernel.KernelDump;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,8 +28,12 @@ import java.util.List;
  * Saves a dump: reads {@code source} page by page, filters by dump level, and writes a
  * kdump-compressed, flattened or ELF dump.
  *
- * <p>Safety, for a file target:
+ * <p>Safety, for a file target (this class owns all of it; the CLI only opens the source and
+ * its kernel view and prints):
  * <ol>
+ *   <li>the target is locked ({@link TargetLock}: {@code .TARGET.lock}) for the whole save; a
+ *   second save to the same target fails at once instead of racing the first;</li>
+ *   <li>the kernel log is written first, to {@code TARGET.dmesg.txt} ({@link KernelLogFile});</li>
  *   <li>everything is written to {@code TARGET.incomplete} (mode 0600), whose header says
  *   "incomplete" until the last page is written;</li>
  *   <li>on success the header is rewritten complete, the file is fsynced, renamed to
@@ -47,9 +54,79 @@ public final class Saver {
     private Saver() {
     }
 
-    /** Saves to a file; see the class comment for what happens on failure. */
+    /**
+     * Saves {@code source} to a file with what its kernel knows: {@code kernel} is a view over
+     * {@code source} ({@link KernelDump#of}; the caller owns both) or null when the kernel
+     * cannot be read. With a kernel, the log goes to {@code TARGET.dmesg.txt} first, and pages
+     * are classified from {@code struct page} unless {@code options} name a classifier; without
+     * one every page is kept. See the class comment for what happens on failure.
+     */
+    public static SaveResult save(DumpFile source, KernelDump kernel, SaveOptions options, Path target)
+            throws IOException {
+        try (TargetLock lock = TargetLock.acquire(target)) {
+            if (kernel != null) {
+                KernelLogFile.write(kernel, target, options.listener());
+            }
+            SaveOptions o = withClassifier(kernel, options);
+            SaveResult r = saveLocked(source, kernel, o, target);
+            unreadable(o);
+            return r;
+        }
+    }
+
+    /** Tells the listener of frames kept because their struct page is not in the dump. */
+    private static void unreadable(SaveOptions o) {
+        if (o.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
+            o.listener().warning(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
+        }
+    }
+
+    /**
+     * Saves {@code source} to a file as it is: no log, the classifier {@code options} name; the
+     * kernel is read only for the header's utsname. For tests and re-filtering.
+     */
     public static SaveResult save(DumpFile source, SaveOptions options, Path target) throws IOException {
-        SourceFacts facts = SourceFacts.of(source, options);
+        try (TargetLock lock = TargetLock.acquire(target)) {
+            return saveLocked(source, quietView(source), options, target);
+        }
+    }
+
+    /** The kernel view for the header's utsname, or null when the kernel cannot be read. */
+    private static KernelDump quietView(DumpFile source) {
+        try {
+            return KernelDump.of(source);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code options} with the {@code struct page} classifier of {@code kernel} when they name
+     * none and a level needs one; what it cannot do is a warning to the listener.
+     */
+    static SaveOptions withClassifier(KernelDump kernel, SaveOptions options) {
+        if (kernel == null || options.classifier() != PageClassifier.NONE) {
+            return options;
+        }
+        boolean needed = options.dumpLevels().stream().anyMatch(l -> (l & ~DumpLevel.EXCLUDE_ZERO) != 0);
+        try {
+            StructPageClassifier c = StructPageClassifier.open(kernel);
+            if (needed) {
+                c.limitations().forEach(l -> options.listener().warning("page classes: " + l));
+            }
+            return options.withClassifier(c);
+        } catch (IOException e) {
+            if (needed) {
+                options.listener().warning("pages cannot be classified from struct page (" + e.getMessage()
+                        + "): cache, user and free pages are kept (the dump is larger, not wrong)");
+            }
+            return options;
+        }
+    }
+
+    private static SaveResult saveLocked(DumpFile source, KernelDump kernel, SaveOptions options, Path target)
+            throws IOException {
+        SourceFacts facts = SourceFacts.of(source, kernel, options);
         Path partial = target.resolveSibling(target.getFileName() + INCOMPLETE_SUFFIX);
         List<Integer> tried = new ArrayList<>();
         long present = WriteJob.presentPages(source);
@@ -117,7 +194,21 @@ public final class Saver {
      * marker when it still accepts bytes.
      */
     public static SaveResult save(DumpFile source, SaveOptions options, OutputStream target) throws IOException {
-        SourceFacts facts = SourceFacts.of(source, options);
+        return saveStream(source, quietView(source), options, target);
+    }
+
+    /** {@link #save(DumpFile, SaveOptions, OutputStream)} with a kernel view (classes from struct page; no log file). */
+    public static SaveResult save(DumpFile source, KernelDump kernel, SaveOptions options, OutputStream target)
+            throws IOException {
+        SaveOptions o = kernel == null ? options : withClassifier(kernel, options);
+        SaveResult r = saveStream(source, kernel, o, target);
+        unreadable(o);
+        return r;
+    }
+
+    private static SaveResult saveStream(DumpFile source, KernelDump kernel, SaveOptions options, OutputStream target)
+            throws IOException {
+        SourceFacts facts = SourceFacts.of(source, kernel, options);
         int level = options.dumpLevels().get(0);
         SaveStats stats = new SaveStats(level, WriteJob.presentPages(source), options.listener());
         FlattenedSink sink = new FlattenedSink(target, "the output stream");

@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
         try (DumpFile d = Dumps.open(p)) {
             DumpInfo info = DumpInfo.of(d, Files.size(p));
             System.out.print(info.toText());
-            KernelDump k = KernelDump.open(d);
+            KernelDump k = KernelDump.of(d); // a view: d's owner closes it
             List<LogRecord> records = KernelLog.read(k);
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             KernelLog.writeMakedumpfileText(records, buf);

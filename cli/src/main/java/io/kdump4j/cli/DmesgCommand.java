@@ -33,7 +33,7 @@ final class DmesgCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (DumpFile d = Dumps.open(dump)) {
-            KernelDump k = KernelDump.open(d);
+            KernelDump k = KernelDump.of(d); // a view: d's owner closes it
             List<LogRecord> records = KernelLog.read(k);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             if (callerIds) {

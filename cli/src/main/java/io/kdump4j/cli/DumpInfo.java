@@ -3,6 +3,8 @@ package io.kdump4j.cli;
 import io.kdump4j.format.DumpDetails;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.kernel.KernelDump;
+import io.kdump4j.kernel.Vmcoreinfo;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +14,9 @@ import java.util.Map;
 
 /**
  * What {@code kdump4j info} reports: the container's own facts and, when the dump carries
- * VMCOREINFO, the kernel's. Kernel facts are null when they cannot be had; {@link #warnings()}
- * says why.
+ * VMCOREINFO, the kernel's. Each kernel fact is null only when it cannot be had (when the
+ * kernel view fails, release, build id and crash time still come from VMCOREINFO or the kdump
+ * header); {@link #warnings()} says why. Borrows the dump: never closes it.
  */
 public record DumpInfo(
         String file,
@@ -43,7 +46,8 @@ public record DumpInfo(
         int pageSize = dump.memory().pageSize();
         int cpus = d.nrCpus();
         try {
-            KernelDump k = KernelDump.open(dump);
+            // A view: the caller owns the dump and closes it.
+            KernelDump k = KernelDump.of(dump);
             arch = k.arch().name();
             release = k.release();
             version = k.version();
@@ -54,6 +58,13 @@ public record DumpInfo(
             memory = k.memoryBytes();
         } catch (IOException | RuntimeException e) {
             warnings.add("kernel facts unavailable: " + e.getMessage());
+            // Not all-or-nothing: what VMCOREINFO and the kdump header say needs no kernel view.
+            Vmcoreinfo vi = dump.vmcoreinfo().map(t -> Vmcoreinfo.parse(dump.name(), -1,
+                    t.getBytes(StandardCharsets.ISO_8859_1))).orElse(Vmcoreinfo.empty());
+            release = vi.osrelease().orElseGet(() -> KernelDump.headerUtsname(dump, 2));
+            version = KernelDump.headerUtsname(dump, 3);
+            buildId = vi.buildId().orElse(null);
+            crashTime = vi.crashTime().isPresent() ? vi.crashTime().getAsLong() : null;
         }
         return new DumpInfo(dump.name(), fileSize, d, arch, release, version, buildId, crashTime, pageSize, cpus,
                 memory, dump.memory().pagesPresent(), dump.memory().pagesExcluded(), List.copyOf(warnings));

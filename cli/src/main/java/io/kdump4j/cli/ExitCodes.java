@@ -22,6 +22,11 @@ public final class ExitCodes {
      * page in it is valid.
      */
     public static final int INCOMPLETE = 6;
+    /**
+     * The JVM ran out of heap or stack (OutOfMemoryError, StackOverflowError): the dump needs
+     * more than {@code -Xmx}/{@code -Xss} gave. One line says so; rerun with more.
+     */
+    public static final int RESOURCES = 7;
 
     private ExitCodes() {
     }

@@ -17,7 +17,16 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Whether this JVM's stdout is the process's file descriptor 1, untouched: set by
+     * {@link #main} (tests call {@link #run} with System.out replaced). Then {@code save ... -}
+     * writes to the descriptor itself, so that a write error says what it is (ENOSPC on
+     * /dev/full, EPIPE) instead of PrintStream's swallowed error.
+     */
+    static volatile boolean rawStdout;
+
     public static void main(String[] args) {
+        rawStdout = true;
         System.exit(run(args));
     }
 
@@ -32,13 +41,37 @@ public final class Main {
             ex.getCommandLine().usage(System.err);
             return ExitCodes.USAGE;
         });
-        return cl.execute(rest);
+        try {
+            return cl.execute(rest);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return limit(e, debug);
+        }
+    }
+
+    /**
+     * The JVM's heap or stack ran out (picocli lets {@link Error}s through): one line and
+     * {@link ExitCodes#RESOURCES}, not a stack trace. Every size read from a file is checked
+     * against the heap left, so this means the dump needs more than the JVM was given.
+     */
+    static int limit(VirtualMachineError e, boolean debug) {
+        if (debug) {
+            e.printStackTrace(System.err);
+        }
+        Runtime r = Runtime.getRuntime();
+        line((e instanceof OutOfMemoryError ? "out of memory (" + e.getMessage() + ", heap " + (r.maxMemory() >> 20)
+                + " MiB)" : "out of stack (a recursion too deep for -Xss)")
+                + ": rerun with a larger -Xmx/-Xss in KDUMP4J_JAVA_OPTS");
+        return ExitCodes.RESOURCES;
     }
 
     static int handle(Exception ex, boolean debug) {
         Throwable t = ex;
         if (t instanceof UncheckedIOException u) {
             t = u.getCause();
+        }
+        if (t.getCause() instanceof VirtualMachineError vme && (vme instanceof OutOfMemoryError
+                || vme instanceof StackOverflowError)) {
+            return limit(vme, debug);
         }
         if (debug) {
             t.printStackTrace(System.err);
@@ -57,6 +90,10 @@ public final class Main {
                 yield ExitCodes.MISSING_DATA;
             }
             case io.kdump4j.kernel.types.TypeLookupException e -> {
+                line(e.getMessage());
+                yield ExitCodes.MISSING_DATA;
+            }
+            case io.kdump4j.kernel.MissingKernelDataException e -> {
                 line(e.getMessage());
                 yield ExitCodes.MISSING_DATA;
             }

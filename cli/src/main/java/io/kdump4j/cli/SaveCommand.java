@@ -4,26 +4,21 @@ import io.kdump4j.capture.Compression;
 import io.kdump4j.capture.Container;
 import io.kdump4j.capture.DumpLevel;
 import io.kdump4j.capture.PageClass;
-import io.kdump4j.capture.PageClassifier;
+import io.kdump4j.capture.ProgressListener;
 import io.kdump4j.capture.SaveOptions;
 import io.kdump4j.capture.SaveResult;
 import io.kdump4j.capture.SaveSummary;
 import io.kdump4j.capture.Saver;
-import io.kdump4j.capture.classify.StructPageClassifier;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Dumps;
 import io.kdump4j.format.codec.PageCodec;
 import io.kdump4j.kernel.KernelDump;
-import io.kdump4j.kernel.helpers.printk.KernelLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -75,7 +70,7 @@ final class SaveCommand implements Callable<Integer> {
     @Option(names = "--makedumpfile-bytes",
             description = "Compress pages with makedumpfile's own compressors (zlib's deflate instead of "
                     + "libdeflate), so that each page is stored byte for byte as makedumpfile stores it. "
-                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1% larger).")
+                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1%% larger).")
     boolean makedumpfileBytes;
 
     @Option(names = "--force", description = "Overwrite an existing TARGET.")
@@ -96,50 +91,62 @@ final class SaveCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !force) {
             throw new ParameterException(spec.commandLine(), target + " exists; remove it or use --force");
         }
-        DumpFile dump = Dumps.open(source);
-        KernelDump kernel = null;
-        try {
+        Path log = out == null ? null : out.resolveSibling(out.getFileName() + ".dmesg.txt");
+        if (log != null && Files.exists(log) && !force) {
+            throw new ParameterException(spec.commandLine(), log + " exists (the kernel log of an earlier save); "
+                    + "remove it or use --force");
+        }
+        // One owner: this try opens and closes the dump; the kernel is a view over it, and Saver
+        // does the rest (log first, classes, lock, .incomplete, fsync, rename).
+        try (DumpFile dump = Dumps.open(source)) {
+            KernelDump kernel = null;
             try {
-                kernel = KernelDump.open(dump);
+                kernel = KernelDump.of(dump);
             } catch (IOException e) {
-                // KernelDump.open closed the dump: reopen it to save without kernel knowledge.
-                dump = Dumps.open(source);
                 warn("the dump's kernel cannot be read (" + e.getMessage() + "): pages are not classified and "
                         + "the kernel log is not saved");
             }
-            if (kernel != null) {
-                saveLog(kernel, out);
-                options = options.withClassifier(classifier(kernel, options.dumpLevels()));
-            }
             SaveProgress progress = new SaveProgress(err, System.console() != null && System.console().isTerminal());
-            options = options.withListener(progress);
+            options = options.withListener(new ProgressListener() {
+                @Override
+                public void progress(Progress p) {
+                    progress.progress(p);
+                }
+
+                @Override
+                public void notice(String message) {
+                    err.println("kdump4j save: " + message);
+                }
+
+                @Override
+                public void warning(String message) {
+                    warn(message);
+                }
+            });
             SaveResult result;
             try {
                 if (toStdout) {
-                    OutputStream stdout = new BufferedOutputStream(new PrintStreamOutput(System.out), 1 << 20);
-                    result = Saver.save(dump, options, stdout);
+                    OutputStream fd1 = Main.rawStdout ? new java.io.FileOutputStream(java.io.FileDescriptor.out)
+                            : new PrintStreamOutput(System.out);
+                    OutputStream stdout = new BufferedOutputStream(fd1, 1 << 20);
+                    result = Saver.save(dump, kernel, options, stdout);
                     stdout.flush();
                 } else {
-                    result = Saver.save(dump, options, out);
+                    result = Saver.save(dump, kernel, options, out);
                 }
             } finally {
                 progress.done();
             }
             summary(err, result, options);
-            if (options.classifier() instanceof StructPageClassifier c && c.unreadableFrames() > 0) {
-                warn(c.unreadableFrames() + " frames were kept unclassified: their struct page is not in the dump");
+            if (result.summary().classifierFailures() > 0) {
+                warn("the page classifier failed " + result.summary().classifierFailures() + " times (first: "
+                        + result.summary().classifierProblem() + "); those pages were kept. Please report it.");
             }
             if (result.complete()) {
                 return ExitCodes.OK;
             }
             warn("the dump is INCOMPLETE: " + result.problem());
             return ExitCodes.INCOMPLETE;
-        } finally {
-            if (kernel != null) {
-                kernel.close();
-            } else {
-                dump.close();
-            }
         }
     }
 
@@ -187,55 +194,6 @@ final class SaveCommand implements Callable<Integer> {
                 .withContainer(container).withCompression(c).withFlattened(flat || target.equals("-"))
                 .withThreads(threads)
                 .withEncoder(makedumpfileBytes ? PageCodec.Encoder.MAKEDUMPFILE : PageCodec.Encoder.FASTEST);
-    }
-
-    /**
-     * The kernel log, as {@code makedumpfile --dump-dmesg} writes it, to {@code TARGET.dmesg.txt}
-     * (through a temporary name, mode 0600). A log that cannot be read is a warning: the dump
-     * matters more.
-     */
-    private static void saveLog(KernelDump kernel, Path out) {
-        if (out == null) {
-            return;
-        }
-        Path log = out.resolveSibling(out.getFileName() + ".dmesg.txt");
-        Path tmp = out.resolveSibling(out.getFileName() + ".dmesg.txt.incomplete");
-        try {
-            var records = KernelLog.read(kernel);
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.SYNC), 1 << 16)) {
-                KernelLog.writeMakedumpfileText(records, o);
-            }
-            Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.err.println("kdump4j save: kernel log (" + records.size() + " records) saved to " + log);
-        } catch (IOException | RuntimeException e) {
-            warn("the kernel log could not be saved: " + e.getMessage());
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the warning above already says the log is missing
-            }
-        }
-    }
-
-    /** The struct page classifier, or none (every page kept) when VMCOREINFO does not locate struct page. */
-    private static PageClassifier classifier(KernelDump kernel, List<Integer> levels) {
-        boolean needed = levels.stream().anyMatch(l -> (l & ~DumpLevel.EXCLUDE_ZERO) != 0);
-        try {
-            StructPageClassifier c = StructPageClassifier.open(kernel);
-            if (needed) {
-                c.limitations().forEach(l -> warn("page classes: " + l));
-            }
-            return c;
-        } catch (IOException e) {
-            if (needed) {
-                warn("pages cannot be classified from struct page (" + e.getMessage() + "): cache, user and free "
-                        + "pages are kept (the dump is larger, not wrong)");
-            }
-            return PageClassifier.NONE;
-        }
     }
 
     private static void summary(PrintStream err, SaveResult r, SaveOptions options) {
@@ -303,7 +261,7 @@ final class SaveCommand implements Callable<Integer> {
 
         private void check() throws IOException {
             if (out.checkError()) {
-                throw new IOException("writing to stdout failed (closed pipe?)");
+                throw new IOException("writing to stdout failed (the reader closed the pipe, or the device is full)");
             }
         }
     }

@@ -16,6 +16,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON object")
     boolean json;
 
+    /** Accepted like every command's (README): status needs nothing from it. */
+    @Option(names = "--config", paramLabel = "FILE", description = "kdump4j config (not needed for status)")
+    java.nio.file.Path config;
+
     @Override
     public Integer call() {
         CaptureStatus s = CaptureStatus.read(HostFiles.live());

@@ -36,6 +36,16 @@ public interface DumpFile extends Closeable {
         return Optional.empty();
     }
 
+    /**
+     * What the container holds but could not read, one sentence each (a note segment larger
+     * than the heap allows); empty when everything was read. The kernel view names these when
+     * it lacks what they would have held.
+     */
+    default List<String> problems() {
+        return List.of();
+    }
+
+    /** Closes the file; idempotent (a second call does nothing), as {@link java.io.Closeable} asks. */
     @Override
     void close() throws IOException;
 }

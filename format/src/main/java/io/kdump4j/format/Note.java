@@ -19,4 +19,30 @@ public record Note(String name, int type, long descOffset, byte[] desc) {
     public boolean is(String owner, int noteType) {
         return name.equals(owner) && type == noteType;
     }
+
+    /** Where the descriptor starts inside {@link #encode}'s bytes: after the header and the padded name. */
+    public int descStart() {
+        return 12 + pad4(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length + 1);
+    }
+
+    /**
+     * The note as {@link io.kdump4j.format.elf.NoteParser} reads it: {@code Elf64_Nhdr}
+     * ({@code n_namesz} counting the NUL, {@code n_descsz}, {@code n_type}), the name with its
+     * NUL, the descriptor, each padded to 4 bytes with zeros.
+     */
+    public byte[] encode(java.nio.ByteOrder order) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = descStart();
+        byte[] b = new byte[at + pad4(desc.length)];
+        io.kdump4j.format.io.Bytes.put32(b, 0, order, n.length + 1);
+        io.kdump4j.format.io.Bytes.put32(b, 4, order, desc.length);
+        io.kdump4j.format.io.Bytes.put32(b, 8, order, type);
+        System.arraycopy(n, 0, b, 12, n.length);
+        System.arraycopy(desc, 0, b, at, desc.length);
+        return b;
+    }
+
+    private static int pad4(int n) {
+        return (n + 3) & ~3;
+    }
 }

@@ -14,11 +14,15 @@ import java.util.OptionalLong;
 
 /**
  * The kernel program over one dump: the container, its VMCOREINFO, the architecture and kernel
- * memory. Owns the {@link DumpFile} it was opened on and closes it.
+ * memory. Opened by {@link #open} it owns the {@link DumpFile} and closes it; made by
+ * {@link #of} it is a view over a dump its caller owns, and its {@link #close()} does nothing
+ * (one owner opens and closes each dump).
  */
 public final class KernelDump implements Closeable {
     /** How far into {@code struct uts_namespace} the utsname is searched for when VMCOREINFO has no offset. */
     private static final int UTS_SEARCH_LIMIT = 64;
+    /** Xen's crash-info note type (xen/include/public/elfnote.h: XEN_ELFNOTE_CRASH_INFO 0x1000001). */
+    static final int XEN_ELFNOTE_CRASH_INFO = 0x1000001;
 
     private final DumpFile dump;
     private final Vmcoreinfo vmcoreinfo;
@@ -26,8 +30,10 @@ public final class KernelDump implements Closeable {
     private final KernelMemory memory;
     private Optional<Utsname> utsname;
     private final java.util.Map<Class<?>, Object> services = new java.util.HashMap<>();
+    private final boolean owner;
 
-    private KernelDump(DumpFile dump, Vmcoreinfo vmcoreinfo, Arch arch) {
+    private KernelDump(DumpFile dump, Vmcoreinfo vmcoreinfo, Arch arch, boolean owner) {
+        this.owner = owner;
         this.dump = dump;
         this.vmcoreinfo = vmcoreinfo;
         this.arch = arch;
@@ -40,7 +46,7 @@ public final class KernelDump implements Closeable {
      */
     public static KernelDump open(DumpFile dump) throws IOException {
         try {
-            return of(dump);
+            return make(dump, true);
         } catch (IOException | RuntimeException e) {
             try {
                 dump.close();
@@ -52,11 +58,15 @@ public final class KernelDump implements Closeable {
     }
 
     /**
-     * The kernel program over {@code dump} without taking ownership: nothing is closed on
-     * failure, and closing the result is the caller's choice. For code that holds the dump
-     * itself (the saver reads the header's utsname through this).
+     * A view of the kernel program over {@code dump} without taking ownership: nothing is closed
+     * on failure, and closing the view does not close the dump. For code that holds the dump
+     * itself (the CLI commands, the saver).
      */
     public static KernelDump of(DumpFile dump) throws IOException {
+        return make(dump, false);
+    }
+
+    private static KernelDump make(DumpFile dump, boolean owner) throws IOException {
         Note note = null;
         for (Note n : dump.notes()) {
             if (n.name().equals("VMCOREINFO")) {
@@ -65,8 +75,18 @@ public final class KernelDump implements Closeable {
             }
         }
         if (note == null) {
-            throw new DumpFormatException(dump.name(), -1, "no VMCOREINFO note: the kernel's symbols and "
-                    + "layout are unknown (a QEMU dump of a guest without -device vmcoreinfo?)");
+            throw new MissingKernelDataException(dump.name(), "no VMCOREINFO note: the kernel's symbols and "
+                    + "layout are unknown " + (dump.problems().isEmpty()
+                            ? "(a QEMU dump of a guest without -device vmcoreinfo?)"
+                            : "(" + String.join("; ", dump.problems()) + ")"));
+        }
+        for (Note n : dump.notes()) {
+            if (n.name().equals("VMCOREINFO_XEN") || (n.name().equals("Xen") && n.type() == XEN_ELFNOTE_CRASH_INFO)) {
+                throw new MissingKernelDataException(dump.name(), "a Xen dom0 dump (" + n.name() + " note): its "
+                        + "memory is addressed by machine frames, and reading them as physical would give other "
+                        + "frames' bytes; the P2M translation this needs is not supported (crash and libkdumpfile "
+                        + "do it)");
+            }
         }
         Vmcoreinfo vi = Vmcoreinfo.parse(dump.name(), note);
         Arch arch = Arch.detect(dump, vi);
@@ -75,7 +95,7 @@ public final class KernelDump implements Closeable {
             throw new DumpFormatException(dump.name(), note.descOffset(), "VMCOREINFO PAGESIZE=" + pageSize
                     + " does not match " + arch.name() + " with " + arch.pageSize() + "-byte pages");
         }
-        return new KernelDump(dump, vi, arch);
+        return new KernelDump(dump, vi, arch, owner);
     }
 
     public DumpFile dump() {
@@ -94,18 +114,34 @@ public final class KernelDump implements Closeable {
         return memory;
     }
 
-    /** OSRELEASE from VMCOREINFO, else the utsname release read from memory, else null. */
+    /**
+     * OSRELEASE from VMCOREINFO, else the utsname release read from memory, else the kdump
+     * header's utsname release, else null.
+     */
     public String release() {
         Optional<String> r = vmcoreinfo.osrelease();
         if (r.isPresent()) {
             return r.get();
         }
-        return utsname().map(Utsname::release).orElse(null);
+        return utsname().map(Utsname::release).orElseGet(() -> headerUtsname(dump, 2));
     }
 
-    /** The utsname version string ({@code uname -v}) read from {@code init_uts_ns}; null if unreadable. */
+    /**
+     * The utsname version string ({@code uname -v}) read from {@code init_uts_ns}, else the
+     * kdump header's; null if neither holds it.
+     */
     public String version() {
-        return utsname().map(Utsname::version).orElse(null);
+        return utsname().map(Utsname::version).orElseGet(() -> headerUtsname(dump, 3));
+    }
+
+    /**
+     * Field {@code i} (0 sysname, 1 nodename, 2 release, 3 version, 4 machine, 5 domainname) of
+     * the utsname a kdump header carries; null for ELF or an empty field. Needs no kernel view:
+     * callers use it when the kernel cannot be opened.
+     */
+    public static String headerUtsname(DumpFile dump, int i) {
+        List<String> u = dump.details().utsname();
+        return i < u.size() && !u.get(i).isEmpty() ? u.get(i) : null;
     }
 
     public Optional<String> buildId() {
@@ -221,9 +257,12 @@ public final class KernelDump implements Closeable {
         }
     }
 
+    /** Closes the dump when this program owns it ({@link #open}); a view's close does nothing. */
     @Override
     public void close() throws IOException {
-        dump.close();
+        if (owner) {
+            dump.close();
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.kdump4j.capture.pipeline.WriteFailure;
 import io.kdump4j.capture.pipeline.WriteJob;
 import io.kdump4j.format.elf.ElfConstants;
 import io.kdump4j.format.elf.ElfDump;
+import io.kdump4j.format.elf.ElfEncoder;
 import io.kdump4j.format.mem.PhysicalMemory;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -26,6 +27,14 @@ import java.util.List;
  * PT_LOADs cut as makedumpfile cuts them ({@link SegmentBuilder}), data after the notes at the next
  * page boundary.
  *
+ * <p>Program headers are written early, so that a save killed outright (SIGKILL, power loss:
+ * no chance to salvage) still leaves a file readers can use: each PT_LOAD header is written as
+ * soon as its segment ends, and the open segment gets a provisional header covering the data
+ * already in the target every {@value #PROVISIONAL_EVERY_BYTES} bytes (a level-0 save is one
+ * segment per RAM region, so before, a killed save held hundreds of MB under PT_NULL headers
+ * that no tool could read). {@code e_flags} keeps {@code DUMP_ELF_INCOMPLETE}, so readers take
+ * data past the end of the file as lost.
+ *
  * <p>The program header table comes before the data, so its size must be known first: a
  * planning pass cuts the segments once without writing (reading every page when zero pages are
  * excluded or a content filter is set, as makedumpfile does for ELF output:
@@ -35,7 +44,8 @@ import java.util.List;
  */
 public final class ElfWriter {
     private static final int DATA_BUFFER = 1 << 20;
-    private static final int PHDR_BATCH = 1024;
+    /** How much segment data may reach the target before its provisional header is rewritten. */
+    static final long PROVISIONAL_EVERY_BYTES = 16L << 20;
     private static final byte[] ZEROS = new byte[1 << 16];
 
     private final WriteJob job;
@@ -52,11 +62,13 @@ public final class ElfWriter {
     private long phoff;
     private long shoff;
     private SequentialWriter data;
-    private final byte[] phdrs = new byte[PHDR_BATCH * ElfHeaders.PHDR_SIZE];
+    private final byte[] phdrs = new byte[ElfEncoder.PHDR_SIZE];
     private int phdrCount;
     private long phdrIndex;
     private boolean headerWritten;
     private SegmentBuilder builder;
+    private long provisionalAt;
+    private boolean salvaging;
 
     public ElfWriter(WriteJob job) {
         this.job = job;
@@ -72,23 +84,23 @@ public final class ElfWriter {
 
     /** Writes the whole dump; on failure leaves what was written marked incomplete and throws {@link WriteFailure}. */
     public void write() throws IOException {
-        machine = job.source() instanceof ElfDump e ? e.machine() : ElfHeaders.machineNumber(facts.machine());
+        machine = job.source() instanceof ElfDump e ? e.machine() : ElfEncoder.machineNumber(facts.machine());
         loads = plan();
         long phnum = loads + 1;
         boolean extended = phnum >= ElfConstants.PN_XNUM;
-        shoff = extended ? ElfHeaders.EHDR_SIZE : 0;
-        phoff = ElfHeaders.EHDR_SIZE + (extended ? ElfHeaders.SHDR_SIZE : 0);
-        long notesOffset = phoff + phnum * ElfHeaders.PHDR_SIZE;
+        shoff = extended ? ElfEncoder.EHDR_SIZE : 0;
+        phoff = ElfEncoder.EHDR_SIZE + (extended ? ElfEncoder.SHDR_SIZE : 0);
+        long notesOffset = phoff + phnum * ElfEncoder.PHDR_SIZE;
         long dataOffset = (notesOffset + facts.notes().length + pageSize - 1) / pageSize * pageSize;
         try {
-            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, ElfConstants.DUMP_ELF_INCOMPLETE), 0,
-                    ElfHeaders.EHDR_SIZE);
+            sink.write(0, ElfEncoder.ehdr(order, machine, phnum, phoff, shoff, ElfConstants.DUMP_ELF_INCOMPLETE), 0,
+                    ElfEncoder.EHDR_SIZE);
             headerWritten = true;
             if (extended) {
-                sink.write(shoff, ElfHeaders.shdrForExtendedPhnum(order, phnum), 0, ElfHeaders.SHDR_SIZE);
+                sink.write(shoff, ElfEncoder.shdrForExtendedPhnum(order, phnum), 0, ElfEncoder.SHDR_SIZE);
             }
-            byte[] note = new byte[ElfHeaders.PHDR_SIZE];
-            ElfHeaders.phdr(note, 0, order, ElfConstants.PT_NOTE, notesOffset, 0, 0, facts.notes().length,
+            byte[] note = new byte[ElfEncoder.PHDR_SIZE];
+            ElfEncoder.phdr(note, 0, order, ElfConstants.PT_NOTE, notesOffset, 0, 0, facts.notes().length,
                     facts.notes().length);
             sink.write(phoff, note, 0, note.length);
             sink.write(notesOffset, facts.notes(), 0, facts.notes().length);
@@ -100,7 +112,7 @@ public final class ElfWriter {
                 throw new IOException("planned " + loads + " PT_LOAD segments but wrote " + phdrIndex
                         + ": the page filter or classifier answered differently on the second pass");
             }
-            sink.write(0, ElfHeaders.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfHeaders.EHDR_SIZE);
+            sink.write(0, ElfEncoder.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfEncoder.EHDR_SIZE);
         } catch (TargetWriteException | SourceReadException e) {
             throw new WriteFailure(e, salvage(e));
         }
@@ -167,6 +179,7 @@ public final class ElfWriter {
             @Override
             public void data(byte[] b, int off, int len) throws IOException {
                 data.write(b, off, len);
+                provisional(len);
             }
 
             @Override
@@ -176,6 +189,7 @@ public final class ElfWriter {
                     data.write(ZEROS, 0, n);
                     done += n;
                 }
+                provisional(len);
             }
 
             @Override
@@ -227,13 +241,41 @@ public final class ElfWriter {
     /** A PT_LOAD whose file data were the last {@code filesz} bytes written; offset 0 when it has none, as makedumpfile. */
     private void addPhdr(long paddr, long vaddr, long filesz, long memsz) throws IOException {
         long offset = filesz == 0 ? 0 : data.position() - filesz;
-        ElfHeaders.phdr(phdrs, phdrCount * ElfHeaders.PHDR_SIZE, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
+        // One slot: a segment re-emitted after its data flush failed (salvage) replaces itself.
+        ElfEncoder.phdr(phdrs, 0, order, ElfConstants.PT_LOAD, offset, vaddr, paddr,
                 filesz, memsz);
-        phdrCount++;
-        if (phdrCount == PHDR_BATCH) {
+        phdrCount = 1;
+        // Written at once, data first: a killed save keeps every finished segment. (While
+        // salvaging after a failed write the data cannot be flushed; the header still goes.)
+        if (!salvaging) {
             data.flush();
-            flushPhdrs(phdrCount);
         }
+        flushPhdrs(phdrCount);
+        provisionalAt = data.committed();
+    }
+
+    /**
+     * The open segment's header in its slot, covering the part of its data the target already
+     * holds, when another {@link #PROVISIONAL_EVERY_BYTES} bytes have reached it since the last.
+     * The final header ({@link #addPhdr}) overwrites it. {@code justGiven}: the bytes of the
+     * call being made, which the builder adds to its {@code filesz} only when the call returns.
+     */
+    private void provisional(long justGiven) throws IOException {
+        long committed = data.committed();
+        if (committed - provisionalAt < PROVISIONAL_EVERY_BYTES || builder == null || !builder.segmentOpen()
+                || phdrCount != 0 || phdrIndex >= loads) {
+            return;
+        }
+        long segStart = data.position() - builder.openFilesz() - justGiven;
+        long filesz = committed - segStart;
+        if (filesz <= 0) {
+            return;
+        }
+        byte[] h = new byte[ElfEncoder.PHDR_SIZE];
+        ElfEncoder.phdr(h, 0, order, ElfConstants.PT_LOAD, segStart, builder.openVaddr(), builder.openPaddr(), filesz,
+                filesz);
+        sink.write(phoff + (1 + phdrIndex) * ElfEncoder.PHDR_SIZE, h, 0, h.length);
+        provisionalAt = committed;
     }
 
     /** Writes the first {@code n} buffered PT_LOAD headers (their data is already in the target). */
@@ -243,7 +285,7 @@ public final class ElfWriter {
                 throw new IOException("more PT_LOAD segments than planned (" + loads
                         + "): the page filter or classifier answered differently on the second pass");
             }
-            sink.write(phoff + (1 + phdrIndex) * ElfHeaders.PHDR_SIZE, phdrs, 0, n * ElfHeaders.PHDR_SIZE);
+            sink.write(phoff + (1 + phdrIndex) * ElfEncoder.PHDR_SIZE, phdrs, 0, n * ElfEncoder.PHDR_SIZE);
             phdrIndex += n;
         }
         phdrCount = 0;
@@ -256,6 +298,7 @@ public final class ElfWriter {
      * file data missing past the end of the file as lost pages, which is what they are.
      */
     private boolean salvage(IOException cause) {
+        salvaging = true;
         try {
             if (data != null) {
                 if (builder != null) {

@@ -111,6 +111,26 @@ final class SegmentBuilder {
         filesz += len;
     }
 
+    /** Whether a segment is open (started, not yet given to {@link Emitter#segment}). */
+    boolean segmentOpen() {
+        return open;
+    }
+
+    /** The open segment's physical start. */
+    long openPaddr() {
+        return segPaddr;
+    }
+
+    /** The open segment's virtual start. */
+    long openVaddr() {
+        return vaddr(segPaddr);
+    }
+
+    /** The bytes of file data given for the open segment so far. */
+    long openFilesz() {
+        return filesz;
+    }
+
     void endRegion() throws IOException {
         if (open) {
             emitter.segment(segPaddr, vaddr(segPaddr), filesz, filesz + pending);

@@ -1,5 +1,8 @@
 package io.kdump4j.capture.kdump;
 
+import io.kdump4j.format.kdump.KdumpSubHeader;
+import io.kdump4j.format.kdump.PageDesc;
+
 /**
  * Where each part of a kdump-compressed file goes (makedumpfile IMPLEMENTATION, "kdump-compressed
  * format"):
@@ -24,7 +27,7 @@ package io.kdump4j.capture.kdump;
 record KdumpLayout(int blockSize, long maxPfn, int subHdrBlocks, long bitmapBytes, long descSlots) {
 
     static KdumpLayout of(int blockSize, long maxPfn, int noteSize, long descSlots) {
-        int sub = (int) ceilDiv(KdumpSubHeader.SIZE + (long) noteSize, blockSize);
+        int sub = (int) ceilDiv(KdumpSubHeader.encodedSize() + (long) noteSize, blockSize);
         long bitmapBytes = ceilDiv(ceilDiv(maxPfn, 8), blockSize) * blockSize;
         return new KdumpLayout(blockSize, maxPfn, sub, bitmapBytes, descSlots);
     }
@@ -47,7 +50,7 @@ record KdumpLayout(int blockSize, long maxPfn, int subHdrBlocks, long bitmapByte
     }
 
     long offsetNotes() {
-        return blockSize + KdumpSubHeader.SIZE;
+        return blockSize + KdumpSubHeader.encodedSize();
     }
 
     long offsetBitmap1() {

@@ -1,5 +1,8 @@
 package io.kdump4j.capture.kdump;
 
+import io.kdump4j.format.kdump.DiskDumpHeader;
+import io.kdump4j.format.kdump.KdumpSubHeader;
+import io.kdump4j.format.kdump.PageDesc;
 import io.kdump4j.capture.DumpLevel;
 import io.kdump4j.capture.PageClass;
 import io.kdump4j.capture.PageFilter;
@@ -112,7 +115,7 @@ public final class KdumpWriter {
     /** Writes the whole dump; on failure leaves what was written marked incomplete and throws {@link WriteFailure}. */
     public void write() throws IOException {
         layout = KdumpLayout.of(pageSize, facts.maxPfn(), facts.notes().length, 0);
-        header = new DiskDumpHeader(facts.utsFields(), facts.timestamp().getEpochSecond(), 0,
+        header = DiskDumpHeader.forWriting(order, facts.utsFields(), facts.timestamp().getEpochSecond(), 0,
                 job.options().compression().flag() | DiskDumpHeader.STATUS_INCOMPLETE, pageSize,
                 layout.subHdrBlocks(), layout.bitmapBlocks(), facts.maxPfn(), facts.nrCpus());
         try {
@@ -129,7 +132,7 @@ public final class KdumpWriter {
             }
             writeCycles();
             data.flush();
-            sink.write(0, header.withStatus(header.status() & ~DiskDumpHeader.STATUS_INCOMPLETE).encode(order), 0,
+            sink.write(0, header.withStatus(header.status() & ~DiskDumpHeader.STATUS_INCOMPLETE).encode(), 0,
                     pageSize);
         } catch (TargetWriteException | SourceReadException e) {
             stats.countNotWritten(Math.max(0, planned - written));
@@ -138,16 +141,16 @@ public final class KdumpWriter {
     }
 
     private void writeHeaders() throws IOException {
-        sink.write(0, header.encode(order), 0, pageSize);
+        sink.write(0, header.encode(), 0, pageSize);
         headerWritten = true;
         long noteOffset = layout.offsetNotes();
-        KdumpSubHeader sub = new KdumpSubHeader(facts.physBase(), job.level(),
+        KdumpSubHeader sub = KdumpSubHeader.forWriting(facts.physBase(), job.level(),
                 facts.vmcoreinfoOffset() < 0 ? 0 : noteOffset + facts.vmcoreinfoOffset(),
                 facts.vmcoreinfoOffset() < 0 ? 0 : facts.vmcoreinfoSize(),
                 facts.notes().length == 0 ? 0 : noteOffset, facts.notes().length, facts.maxPfn());
         byte[] block = new byte[layout.subHdrBlocks() * pageSize];
-        System.arraycopy(sub.encode(order), 0, block, 0, KdumpSubHeader.SIZE);
-        System.arraycopy(facts.notes(), 0, block, KdumpSubHeader.SIZE, facts.notes().length);
+        System.arraycopy(sub.encode(order), 0, block, 0, KdumpSubHeader.encodedSize());
+        System.arraycopy(facts.notes(), 0, block, KdumpSubHeader.encodedSize(), facts.notes().length);
         sink.write(layout.offsetSubHeader(), block, 0, block.length);
     }
 
@@ -417,7 +420,7 @@ public final class KdumpWriter {
     }
 
     private void addDesc(long offset, int size, int flags, long end) {
-        PageDesc.put(cycleDescs, cycleDescCount * PageDesc.SIZE, order, offset, size, flags);
+        PageDesc.encode(cycleDescs, cycleDescCount * PageDesc.SIZE, order, offset, size, flags);
         cycleDescEnds[cycleDescCount] = end;
         cycleDescCount++;
         written++;

@@ -15,6 +15,8 @@ public final class SaveStats {
     private final long started = System.nanoTime();
     private final long[] byClass = new long[PageClass.values().length];
     private final long reportEvery;
+    private final java.util.concurrent.atomic.AtomicLong classifierFailures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String classifierProblem;
     private long pagesDone;
     private long pagesFiltered;
     private long pagesNotWritten;
@@ -67,6 +69,16 @@ public final class SaveStats {
         done();
     }
 
+    /**
+     * Counts a failure of the page classifier on a frame (thread-safe: the compression
+     * threads classify too); the first message is kept for the summary.
+     */
+    public void countClassifierFailure(Exception e) {
+        if (classifierFailures.getAndIncrement() == 0) {
+            classifierProblem = e.toString();
+        }
+    }
+
     public void countNotWritten(long n) {
         pagesNotWritten += n;
     }
@@ -95,6 +107,7 @@ public final class SaveStats {
             }
         }
         return new SaveSummary(dumpLevel, pagesTotal, m, pagesFiltered, pagesNotWritten, bytesIn(),
-                bytesOut.getAsLong(), Duration.ofNanos(System.nanoTime() - started));
+                bytesOut.getAsLong(), Duration.ofNanos(System.nanoTime() - started), classifierFailures.get(),
+                classifierProblem);
     }
 }

@@ -3,14 +3,12 @@ package io.kdump4j.capture.pipeline;
 import io.kdump4j.capture.SaveOptions;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Note;
-import io.kdump4j.format.io.Bytes;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Utsname;
 import io.kdump4j.kernel.arch.X86_64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,30 +30,25 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
      */
     public static final int MAX_CYCLES = 1 << 22;
 
-    public static SourceFacts of(DumpFile source, SaveOptions options) throws IOException {
+    /**
+     * The facts of {@code source}; {@code kernel} is the caller's view over it (for the utsname
+     * of {@code init_uts_ns}), or null when the kernel cannot be read.
+     */
+    public static SourceFacts of(DumpFile source, KernelDump kernel, SaveOptions options) throws IOException {
         ByteOrder order = source.byteOrder();
         ByteArrayOutputStream blob = new ByteArrayOutputStream();
         long vmOff = -1;
         long vmSize = 0;
         int cpus = 0;
         for (Note n : source.notes()) {
-            byte[] name = n.name().getBytes(StandardCharsets.ISO_8859_1);
-            byte[] head = new byte[12];
-            Bytes.put32(head, 0, order, name.length + 1);
-            Bytes.put32(head, 4, order, n.desc().length);
-            Bytes.put32(head, 8, order, n.type());
-            blob.write(head);
-            blob.write(name);
-            blob.write(new byte[pad4(name.length + 1) - name.length]);
             if (n.name().equals("VMCOREINFO") && vmOff < 0) {
-                vmOff = blob.size();
+                vmOff = blob.size() + n.descStart();
                 vmSize = n.desc().length;
             }
             if (n.is("CORE", Note.NT_PRSTATUS)) {
                 cpus++;
             }
-            blob.write(n.desc());
-            blob.write(new byte[pad4(n.desc().length) - n.desc().length]);
+            blob.writeBytes(n.encode(order));
         }
         long maxPfn = source.memory().maxPfn();
         if (maxPfn < 0 || maxPfn / options.cyclePfns() >= MAX_CYCLES) {
@@ -75,25 +68,37 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
             ts = crash == null ? Instant.now() : Instant.ofEpochSecond(parseNumber(crash, 0));
         }
         Utsname uts = options.utsname();
-        if (uts == null && !vmcoreinfo.isEmpty()) {
-            // init_uts_ns through the kernel module's address translation, as makedumpfile fills
-            // the header; a dump whose kernel cannot be read still saves, with OSRELEASE only.
+        if (uts == null && kernel != null) {
+            // init_uts_ns through the kernel view's address translation, as makedumpfile fills
+            // the header.
             try {
-                uts = KernelDump.of(source).utsname().orElse(null);
-            } catch (IOException | RuntimeException e) {
+                uts = kernel.utsname().orElse(null);
+            } catch (RuntimeException e) {
                 uts = null;
             }
         }
         if (uts == null) {
-            String release = value(vmcoreinfo, "OSRELEASE=");
-            uts = new Utsname("Linux", "", release == null ? "" : release, "", machine == null ? "" : machine, "");
+            uts = fallbackUtsname(source, vmcoreinfo, machine);
         }
         return new SourceFacts(order, source.memory().pageSize(), source.memory().maxPfn(), blob.toByteArray(), vmOff,
                 vmSize, cpus, physBase(source, vmcoreinfo), ts, uts, machine);
     }
 
-    private static int pad4(int n) {
-        return (n + 3) & ~3;
+    /**
+     * The utsname when the kernel cannot be read: the source's own kdump header utsname when it
+     * has one, else sysname "Linux", OSRELEASE and the container's machine (never empty fields
+     * where something is known: drgn and libkdumpfile take the architecture of our output from
+     * the machine field).
+     */
+    static Utsname fallbackUtsname(DumpFile source, String vmcoreinfo, String machine) {
+        List<String> h = source.details().utsname();
+        String release = value(vmcoreinfo, "OSRELEASE=");
+        String m = machine == null || machine.isEmpty() ? "" : machine;
+        if (h.size() == 6 && !h.get(4).isEmpty()) {
+            return new Utsname(h.get(0), h.get(1), h.get(2).isEmpty() && release != null ? release : h.get(2), h.get(3),
+                    h.get(4), h.get(5));
+        }
+        return new Utsname("Linux", "", release == null ? "" : release, "", m, "");
     }
 
     /**

@@ -18,31 +18,9 @@ public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, 
         this(source, facts, options, level, sink, stats, partialPages(source));
     }
 
-    /**
-     * Frames that an ELF source's PT_LOADs cover only in part (e820 ranges need not be page
-     * aligned). Their page start lies outside every segment, so the source calls them absent, yet
-     * they hold saved bytes; makedumpfile keeps such a head or tail ({@code frac_head},
-     * {@code frac_tail} in {@code write_elf_pages_cyclic()}), and so do we, with zeros for the rest
-     * of the page. At most two per PT_LOAD.
-     */
+    /** The source's partly saved frames ({@link PhysicalMemory#partialFrames()}). */
     static java.util.Set<Long> partialPages(DumpFile source) {
-        java.util.Set<Long> out = new java.util.HashSet<>();
-        if (source instanceof io.kdump4j.format.elf.ElfDump elf) {
-            long ps = source.memory().pageSize();
-            for (var h : elf.programHeaders()) {
-                if (h.type() != io.kdump4j.format.elf.ElfConstants.PT_LOAD || h.paddr() == -1L || h.filesz() == 0) {
-                    continue;
-                }
-                long end = h.paddr() + h.filesz();
-                if (h.paddr() % ps != 0 && source.memory().state(h.paddr() / ps) == PhysicalMemory.PageState.ABSENT) {
-                    out.add(h.paddr() / ps);
-                }
-                if (end % ps != 0 && source.memory().state(end / ps) == PhysicalMemory.PageState.ABSENT) {
-                    out.add(end / ps);
-                }
-            }
-        }
-        return java.util.Set.copyOf(out);
+        return source.memory().partialFrames();
     }
 
     /** What the source holds of a frame, counting partly saved frames as present. */
@@ -58,14 +36,17 @@ public record WriteJob(DumpFile source, SourceFacts facts, SaveOptions options, 
 
     /**
      * The class of a frame for this level's filtering. A classifier that cannot tell (its own
-     * read of {@code struct page} failed) keeps the page: a dump with a page too many is better
-     * than one missing a page the user needs.
+     * read of {@code struct page} failed, or a bug) keeps the page: a dump with a page too many
+     * is better than one missing a page the user needs. Each failure is counted
+     * ({@link io.kdump4j.capture.SaveSummary#classifierFailures()}) and the save reports it, so
+     * that a classifier bug shows as a warning and a failing test, not as a silently bigger dump.
      */
     public PageClass classify(long pfn) {
         try {
             PageClass c = options.classifier().classify(pfn);
             return c == null || c == PageClass.ZERO ? PageClass.KEPT : c;
         } catch (IOException | RuntimeException e) {
+            stats.countClassifierFailure(e);
             return PageClass.KEPT;
         }
     }

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * {@code dump-guest-memory} ELF. Memory is the PT_LOAD segments by physical address.
  */
 public final class ElfDump implements DumpFile {
+    private boolean closed;
     private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
 
     private final ByteSource src;
@@ -32,10 +33,12 @@ public final class ElfDump implements DumpFile {
     private final int eFlags;
     private final List<ProgramHeader> headers;
     private final List<Note> notes;
+    private final List<String> problems;
     private final ElfPhysicalMemory memory;
 
     private ElfDump(ByteSource src, boolean flattened, ByteOrder order, int elfClass, int machine, int eFlags,
-            List<ProgramHeader> headers, List<Note> notes) throws DumpFormatException {
+            List<ProgramHeader> headers, List<Note> notes, List<String> problems) throws DumpFormatException {
+        this.problems = List.copyOf(problems);
         this.src = src;
         this.flattened = flattened;
         this.order = order;
@@ -64,6 +67,7 @@ public final class ElfDump implements DumpFile {
         int eFlags = eh.flags();
         List<ProgramHeader> headers = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (ProgramHeader h : eh.programHeaders()) {
             int i = h.index();
             long at = eh.programHeaderOffset(i);
@@ -83,11 +87,17 @@ public final class ElfDump implements DumpFile {
             }
             headers.add(h);
             if (h.type() == PT_NOTE && h.filesz() > 0) {
-                Checked.allocation(h.filesz(), -1, name, h.offset(), "PT_NOTE segment " + i);
+                if (!Checked.fitsBudget(2 * h.filesz())) {
+                    // The segment and the notes parsed out of it are both in memory at once.
+                    problems.add("PT_NOTE segment " + i + " (" + h.filesz() + " bytes at offset " + h.offset()
+                            + ") was not read: more than the heap allows (" + Checked.tooLarge()
+                            + "); its notes (VMCOREINFO, CPU registers) are unknown");
+                    continue;
+                }
                 notes.addAll(NoteParser.parse(Cursor.at(src, h.offset(), (int) h.filesz(), order, "PT_NOTE segment " + i)));
             }
         }
-        return new ElfDump(src, flattened, order, eh.elfClass(), eh.machine(), eFlags, headers, notes);
+        return new ElfDump(src, flattened, order, eh.elfClass(), eh.machine(), eFlags, headers, notes, problems);
     }
 
     /**
@@ -136,6 +146,7 @@ public final class ElfDump implements DumpFile {
         if (notes.stream().anyMatch(n -> n.name().equals("QEMU"))) {
             facts.add("QEMU dump-guest-memory notes present");
         }
+        facts.addAll(problems);
         return new DumpDetails(DumpFormat.ELF, flattened, 0, List.of(), OptionalInt.empty(), incomplete,
                 ElfConstants.machineName(machine), List.of(), 0, cpus, false, facts);
     }
@@ -151,12 +162,21 @@ public final class ElfDump implements DumpFile {
     }
 
     @Override
+    public List<String> problems() {
+        return problems;
+    }
+
+    @Override
     public PhysicalMemory memory() {
         return memory;
     }
 
+    /** Idempotent: the second and later calls do nothing. */
     @Override
-    public void close() throws IOException {
-        src.close();
+    public synchronized void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            src.close();
+        }
     }
 }

@@ -31,6 +31,8 @@ final class ElfPhysicalMemory implements PhysicalMemory {
     private final long[] fileEnd;
     private final long[] declaredEnd;
     private final long[] offset;
+    /** {@code maxEnd[i]}: the largest {@code memEnd} of segments 0..i (sorted by start), to bound the walk back. */
+    private final long[] maxEnd;
     private final long maxPfn;
     private final long present;
     private final long excluded;
@@ -51,6 +53,7 @@ final class ElfPhysicalMemory implements PhysicalMemory {
         fileEnd = new long[n];
         declaredEnd = new long[n];
         offset = new long[n];
+        maxEnd = new long[n];
         long max = 0;
         long presBytes = 0;
         long exclBytes = 0;
@@ -70,6 +73,7 @@ final class ElfPhysicalMemory implements PhysicalMemory {
             presBytes += Math.max(0, declaredEnd[i] - Math.max(start[i], covered));
             exclBytes += Math.max(0, memEnd[i] - Math.max(declaredEnd[i], covered));
             covered = Math.max(covered, memEnd[i]);
+            maxEnd[i] = i == 0 ? memEnd[i] : Math.max(maxEnd[i - 1], memEnd[i]);
         }
         long pres = presBytes / pageSize;
         long excl = exclBytes / pageSize;
@@ -83,19 +87,30 @@ final class ElfPhysicalMemory implements PhysicalMemory {
         return pageSize;
     }
 
-    /** The index of the segment holding {@code paddr}, or -1. */
+    /**
+     * The index of the segment holding {@code paddr}, preferring one whose file data holds it
+     * when segments overlap, or -1. Segments may overlap any number of times (makedumpfile
+     * {@code -E} splits the kernel-text segment and RAM into many fragments): the walk goes back
+     * over every earlier start whose segment, or an earlier one, still reaches past
+     * {@code paddr} ({@link #maxEnd}). It gave up after 4 before.
+     */
     private int find(long paddr) {
         int i = Arrays.binarySearch(start, paddr);
         if (i < 0) {
             i = -i - 2;
         }
-        // Segments may overlap: walk back over earlier starts that still cover the address.
-        for (int j = i; j >= 0 && j > i - 4; j--) {
+        int covering = -1;
+        for (int j = i; j >= 0 && Long.compareUnsigned(maxEnd[j], paddr) > 0; j--) {
             if (Long.compareUnsigned(paddr, start[j]) >= 0 && Long.compareUnsigned(paddr, memEnd[j]) < 0) {
-                return j;
+                if (Long.compareUnsigned(paddr, fileEnd[j]) < 0) {
+                    return j;
+                }
+                if (covering < 0 || Long.compareUnsigned(paddr, declaredEnd[j]) < 0) {
+                    covering = j;
+                }
             }
         }
-        return -1;
+        return covering;
     }
 
     @Override
@@ -133,16 +148,48 @@ final class ElfPhysicalMemory implements PhysicalMemory {
         return src.mapped(offset[seg] + (paddr - start[seg]), length);
     }
 
+    @Override
+    public java.util.Set<Long> partialFrames() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (int i = 0; i < start.length; i++) {
+            if (declaredEnd[i] == start[i]) {
+                continue;
+            }
+            if (start[i] % pageSize != 0 && state(start[i] / pageSize) == PageState.ABSENT) {
+                out.add(start[i] / pageSize);
+            }
+            if (declaredEnd[i] % pageSize != 0 && state(declaredEnd[i] / pageSize) == PageState.ABSENT) {
+                out.add(declaredEnd[i] / pageSize);
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
     /** The segment tables are immutable: as thread-safe as the file underneath. */
     @Override
     public boolean concurrentReads() {
         return src.concurrentReads();
     }
 
+    /**
+     * PRESENT when the segment's file data holds the page's first byte, LOST when the header
+     * places data there that the file (cut short) lacks, EXCLUDED when the page lies past
+     * {@code p_filesz} in {@code p_memsz} (makedumpfile {@code -E} leaves filtered pages there;
+     * they read as zeros, and are counted excluded in {@link #pagesExcluded()}), else ABSENT.
+     * Before, pages past {@code p_filesz} were PRESENT here yet counted excluded, and {@code save}
+     * turned them into present zero pages.
+     */
     @Override
     public PageState state(long pfn) {
         long paddr = pfn * pageSize;
-        return find(paddr) >= 0 ? PageState.PRESENT : PageState.ABSENT;
+        int seg = find(paddr);
+        if (seg < 0) {
+            return PageState.ABSENT;
+        }
+        if (paddr < fileEnd[seg]) {
+            return PageState.PRESENT;
+        }
+        return paddr < declaredEnd[seg] ? PageState.LOST : PageState.EXCLUDED;
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * The bytes of a dump file are not what its format says they must be: truncated, corrupted
  * or not a dump at all. Always names the file, the offset where the bad value started, and
- * what was expected there, so that the message alone tells a user what is wrong.
+ * what was expected there, so that the message alone tells a user what is wrong. A fact that
+ * has no single offset (a field VMCOREINFO lacks) passes -1 and the message names no offset.
  */
 public final class DumpFormatException extends IOException {
     private final String source;
@@ -17,7 +18,8 @@ public final class DumpFormatException extends IOException {
     }
 
     public DumpFormatException(String source, long offset, String problem, Throwable cause) {
-        super(source + ": at offset " + offset + " (0x" + Long.toHexString(offset) + "): " + problem, cause);
+        super(offset < 0 ? source + ": " + problem
+                : source + ": at offset " + offset + " (0x" + Long.toHexString(offset) + "): " + problem, cause);
         this.source = source;
         this.offset = offset;
         this.problem = problem;

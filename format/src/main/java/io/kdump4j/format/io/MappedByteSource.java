@@ -24,6 +24,7 @@ public final class MappedByteSource implements ByteSource {
     private final int chunkBits;
     private final long chunkMask;
     private final long size;
+    private boolean closed;
 
     private MappedByteSource(String name, Arena arena, MemorySegment[] chunks, int chunkBits, long size) {
         this.name = name;
@@ -112,8 +113,15 @@ public final class MappedByteSource implements ByteSource {
         }
     }
 
+    /** Idempotent, as {@link java.io.Closeable} asks: a second close does nothing. */
     @Override
     public void close() {
+        synchronized (arena) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         arena.close();
     }
 }

@@ -79,6 +79,70 @@ public record DiskDumpHeader(
         return (status & STATUS_INCOMPLETE) != 0;
     }
 
+    /** The version the writer ({@link #forWriting}) writes: makedumpfile's current one. */
+    public static final int WRITE_VERSION = 6;
+    private static final int UTS_FIELD = 65;
+
+    /**
+     * A 64-bit "KDUMP   " header as makedumpfile's {@code write_kdump_header()} fills it for
+     * {@link #encode}: version 6, {@code max_mapnr} and {@code bitmap_blocks} clipped to 32 bits
+     * (the full values live in the sub-header), {@code total_ram_blocks}, {@code device_blocks},
+     * {@code written_blocks} and {@code current_cpu} left 0.
+     */
+    public static DiskDumpHeader forWriting(ByteOrder order, List<String> utsname, long timestampSeconds,
+            long timestampMicros, int status, int blockSize, int subHdrBlocks, long bitmapBlocks, long maxMapnr,
+            int nrCpus) {
+        if (utsname.size() != 6) {
+            throw new IllegalArgumentException("utsname has 6 fields, not " + utsname.size());
+        }
+        return new DiskDumpHeader(KDUMP_SIGNATURE, order, 8, WRITE_VERSION, List.copyOf(utsname), timestampSeconds,
+                timestampMicros, status, blockSize, subHdrBlocks, Math.min(bitmapBlocks, 0xffff_ffffL),
+                Math.min(maxMapnr, 0xffff_ffffL), nrCpus);
+    }
+
+    /** This header with another {@code status}. */
+    public DiskDumpHeader withStatus(int s) {
+        return new DiskDumpHeader(signature, order, wordSize, headerVersion, utsname, timestampSeconds,
+                timestampMicros, s, blockSize, subHdrSize, bitmapBlocks, maxMapnr32, nrCpus);
+    }
+
+    /**
+     * The header in the 64-bit layout {@link #read} parses (offsets in the class comment),
+     * padded to a whole block: block 0 of the file. utsname fields are NUL-terminated C strings
+     * of at most 64 characters.
+     */
+    public byte[] encode() {
+        if (wordSize != 8) {
+            throw new IllegalStateException("only the 64-bit layout is written");
+        }
+        byte[] b = new byte[blockSize];
+        System.arraycopy(signature.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0, 8);
+        Bytes.put32(b, 8, order, headerVersion);
+        for (int i = 0; i < 6; i++) {
+            byte[] u = utsname.get(i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            System.arraycopy(u, 0, b, 12 + i * UTS_FIELD, Math.min(u.length, UTS_FIELD - 1));
+        }
+        Bytes.put64(b, 408, order, timestampSeconds);
+        Bytes.put64(b, 416, order, timestampMicros);
+        Bytes.put32(b, 424, order, status);
+        Bytes.put32(b, blockSizeOffset(), order, blockSize);
+        Bytes.put32(b, subHdrSizeOffset(), order, subHdrSize);
+        Bytes.put32(b, bitmapBlocksOffset(), order, (int) bitmapBlocks);
+        Bytes.put32(b, 440, order, (int) maxMapnr32);
+        Bytes.put32(b, 460, order, nrCpus);
+        return b;
+    }
+
+    /**
+     * This header with {@link #STATUS_INCOMPLETE} set: for a file that ends before its writer
+     * finished (a flattened stream cut short) whatever its header claims, so that what it holds
+     * is read and the rest is lost, not refused.
+     */
+    public DiskDumpHeader markedIncomplete() {
+        return new DiskDumpHeader(signature, order, wordSize, headerVersion, utsname, timestampSeconds,
+                timestampMicros, status | STATUS_INCOMPLETE, blockSize, subHdrSize, bitmapBlocks, maxMapnr32, nrCpus);
+    }
+
     public boolean isDiskdump() {
         return signature.equals(DISKDUMP_SIGNATURE);
     }

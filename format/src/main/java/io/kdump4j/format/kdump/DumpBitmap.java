@@ -22,7 +22,7 @@ import java.io.IOException;
  * </pre>
  *
  * so one lookup reads at most 512 bytes. The index costs 8 bytes per 4096 PFNs (2 MiB for
- * 2^30 pages) and is checked against {@link Checked#MAX_ALLOCATION} before it is made.
+ * 2^30 pages) and is checked against {@link Checked#budget()} before it is made.
  * Used as crash's {@code pfn_to_pos()} does: the page_desc index of a dumped PFN is the rank of
  * that PFN in the 2nd bitmap.
  */

@@ -45,8 +45,15 @@ final class FlatRecords {
         return true;
     }
 
-    /** Checks the file header, then visits every record up to the end marker. */
-    static void walk(ByteSource src, Visitor v) throws IOException {
+    /**
+     * Checks the file header, then visits every record up to the end marker. A stream cut short
+     * (full disk, killed saver, broken ssh) is not refused: its last record is visited with the
+     * bytes that exist, and the walk returns false ("everything written stays readable"). A
+     * record header that is there but wrong is still a format error.
+     *
+     * @return true when the stream ended with its end marker
+     */
+    static boolean walk(ByteSource src, Visitor v) throws IOException {
         String name = src.name();
         src.checkRange(0, HEADER_SIZE, "the 4096-byte flattened-format header");
         byte[] head = src.read(0, 32, "the flattened-format header");
@@ -65,14 +72,13 @@ final class FlatRecords {
         byte[] rh = new byte[16];
         while (true) {
             if (pos > src.size() - 16) {
-                throw new DumpFormatException(name, pos, "expected a 16-byte record header or the end marker "
-                        + "(-1, -1), but the stream ends at " + src.size() + " (truncated?)");
+                return false;
             }
             src.read(pos, rh, 0, 16, "a flattened record header");
             long offset = Bytes.s64(rh, 0, ByteOrder.BIG_ENDIAN);
             long size = Bytes.s64(rh, 8, ByteOrder.BIG_ENDIAN);
             if (offset == -1 && size == -1) {
-                return;
+                return true;
             }
             if (offset < 0 || offset > MAX_OFFSET) {
                 throw new DumpFormatException(name, pos, "record offset " + offset + " is not a plausible file offset"
@@ -84,8 +90,8 @@ final class FlatRecords {
             }
             long data = pos + 16;
             if (size > src.size() - data) {
-                throw new DumpFormatException(name, pos + 8, "record claims " + size + " bytes of data, but only "
-                        + (src.size() - data) + " bytes remain in the stream (truncated?)");
+                v.record(offset, src.size() - data, data);
+                return false;
             }
             v.record(offset, size, data);
             pos = data + size;

@@ -36,6 +36,7 @@ public final class FlattenedByteSource implements ByteSource {
     private final long[] start;
     private final long[] end;
     private final long[] data;
+    private boolean cutShort;
 
     private FlattenedByteSource(ByteSource src, long size, long[] start, long[] end, long[] data) {
         this.src = src;
@@ -59,10 +60,10 @@ public final class FlattenedByteSource implements ByteSource {
         // long[2]); the finished index is 24 bytes per extent. makedumpfile writes one record
         // per output buffer (a 1 GiB dump of the fixtures holds 904), so this allows flattened
         // dumps of hundreds of GiB; beyond it, reassemble() rebuilds the file in constant memory.
-        long maxRecords = Checked.MAX_ALLOCATION / 128;
+        long maxRecords = Checked.budget() / 128;
         TreeMap<Long, long[]> extents = new TreeMap<>();
         long[] count = {0};
-        FlatRecords.walk(src, (outOffset, len, dataOffset) -> {
+        boolean ended = FlatRecords.walk(src, (outOffset, len, dataOffset) -> {
             if (len == 0) {
                 return;
             }
@@ -84,7 +85,9 @@ public final class FlattenedByteSource implements ByteSource {
             d[i] = x.getValue()[1];
             i++;
         }
-        return new FlattenedByteSource(src, n == 0 ? 0 : e[n - 1], s, e, d);
+        FlattenedByteSource f = new FlattenedByteSource(src, n == 0 ? 0 : e[n - 1], s, e, d);
+        f.cutShort = !ended;
+        return f;
     }
 
     /** Lays [from, to) read from stream offset {@code dataOffset} over what is there. */
@@ -194,6 +197,14 @@ public final class FlattenedByteSource implements ByteSource {
                 i++;
             }
         }
+    }
+
+    /**
+     * Whether the stream ended without its end marker (or inside a record): cut short. What it
+     * holds is indexed and readable; the container says the dump is incomplete.
+     */
+    public boolean cutShort() {
+        return cutShort;
     }
 
     @Override

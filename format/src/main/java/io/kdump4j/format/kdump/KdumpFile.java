@@ -25,6 +25,7 @@ import java.util.OptionalInt;
  * for how pages are found.
  */
 public final class KdumpFile implements DumpFile {
+    private boolean closed;
     private final String name;
     private final List<KdumpPart> parts;
     private final boolean flattened;
@@ -188,7 +189,11 @@ public final class KdumpFile implements DumpFile {
         if (machine.isEmpty() || machine.equals("Unknown")) {
             machine = null;
         }
-        boolean incomplete = parts.stream().anyMatch(p -> p.header.incomplete());
+        boolean cut = parts.stream().anyMatch(p -> p.src instanceof FlattenedByteSource f && f.cutShort());
+        if (cut) {
+            facts.add("the flattened stream is cut short (no end marker): what it holds is readable, the rest is lost");
+        }
+        boolean incomplete = cut || parts.stream().anyMatch(p -> p.header.incomplete());
         OptionalInt level = sub.dumpLevel() >= 0 && h.headerVersion() >= 1 ? OptionalInt.of(sub.dumpLevel())
                 : OptionalInt.empty();
         return new DumpDetails(h.isDiskdump() ? DumpFormat.DISKDUMP : DumpFormat.KDUMP, flattened, h.headerVersion(),
@@ -234,8 +239,13 @@ public final class KdumpFile implements DumpFile {
         return memory;
     }
 
+    /** Idempotent: the second and later calls do nothing. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         IOException first = null;
         for (KdumpPart p : parts) {
             try {

@@ -63,6 +63,9 @@ final class KdumpPart {
     static KdumpPart read(ByteSource src) throws IOException {
         String name = src.name();
         DiskDumpHeader h = DiskDumpHeader.read(src);
+        if (src instanceof FlattenedByteSource f && f.cutShort()) {
+            h = h.markedIncomplete();
+        }
         KdumpSubHeader sub = KdumpSubHeader.read(src, h);
         long block = h.blockSize();
         if (h.subHdrSize() < 0) {

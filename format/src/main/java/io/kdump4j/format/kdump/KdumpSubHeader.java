@@ -7,6 +7,7 @@ import io.kdump4j.format.io.Bytes;
 import io.kdump4j.format.io.Checked;
 import io.kdump4j.format.io.DumpFormatException;
 import java.io.IOException;
+import java.nio.ByteOrder;
 
 /**
  * {@code struct kdump_sub_header} (makedumpfile {@code diskdump_mod.h}), at offset
@@ -36,6 +37,45 @@ public record KdumpSubHeader(
         long offsetEraseinfo,
         long sizeEraseinfo,
         long maxMapnr) {
+
+    /** A version-6 LP64 sub-header of a file that is not split, for {@link #encode}. */
+    public static KdumpSubHeader forWriting(long physBase, int dumpLevel, long offsetVmcoreinfo, long sizeVmcoreinfo,
+            long offsetNote, long sizeNote, long maxMapnr) {
+        return new KdumpSubHeader(LP64, physBase, dumpLevel, false, 0, -1, offsetVmcoreinfo, sizeVmcoreinfo, offsetNote,
+                sizeNote, 0, 0, maxMapnr);
+    }
+
+    /** The bytes of a version-6 sub-header in the LP64 layout {@link #read} parses ({@link SubHeaderLayout#LP64}). */
+    public static int encodedSize() {
+        return LP64.bytesFor(DiskDumpHeader.WRITE_VERSION);
+    }
+
+    /**
+     * The sub-header, version 6, in the LP64 layout, at the offsets {@link SubHeaderLayout}
+     * gives: the inverse of {@link #read}. A file that is not split leaves split, the 32-bit
+     * PFN copies and {@code start_pfn_64}/{@code end_pfn_64} 0, as makedumpfile does.
+     */
+    public byte[] encode(ByteOrder o) {
+        if (layout != LP64) {
+            throw new IllegalStateException("only the LP64 layout is written");
+        }
+        byte[] b = new byte[encodedSize()];
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.PHYS_BASE), o, physBase);
+        Bytes.put32(b, LP64.offset(SubHeaderLayout.DUMP_LEVEL), o, dumpLevel);
+        if (split) {
+            Bytes.put32(b, LP64.offset(SubHeaderLayout.SPLIT), o, 1);
+            Bytes.put64(b, LP64.offset(SubHeaderLayout.START_PFN_64), o, startPfn);
+            Bytes.put64(b, LP64.offset(SubHeaderLayout.END_PFN_64), o, endPfn);
+        }
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.OFFSET_VMCOREINFO), o, offsetVmcoreinfo);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.SIZE_VMCOREINFO), o, sizeVmcoreinfo);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.OFFSET_NOTE), o, offsetNote);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.SIZE_NOTE), o, sizeNote);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.OFFSET_ERASEINFO), o, offsetEraseinfo);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.SIZE_ERASEINFO), o, sizeEraseinfo);
+        Bytes.put64(b, LP64.offset(SubHeaderLayout.MAX_MAPNR_64), o, maxMapnr);
+        return b;
+    }
 
     public static KdumpSubHeader read(ByteSource src, DiskDumpHeader h) throws IOException {
         String name = src.name();

@@ -14,8 +14,16 @@ import java.nio.ByteOrder;
  * 16 uint64 page_flags  unused (0)
  * </pre>
  */
-record PageDesc(long offset, long size, int flags) {
-    static final int SIZE = 24;
+public record PageDesc(long offset, long size, int flags) {
+    public static final int SIZE = 24;
+
+    /** Writes a descriptor at {@code off}, the inverse of {@link #decode}; {@code page_flags} 0. */
+    public static void encode(byte[] b, int off, ByteOrder order, long offset, int size, int flags) {
+        Bytes.put64(b, off, order, offset);
+        Bytes.put32(b, off + 8, order, size);
+        Bytes.put32(b, off + 12, order, flags);
+        Bytes.put64(b, off + 16, order, 0);
+    }
 
     static PageDesc decode(byte[] b, int off, ByteOrder order) {
         return new PageDesc(Bytes.s64(b, off, order), Bytes.u32(b, off + 8, order), Bytes.s32(b, off + 12, order));

@@ -46,6 +46,17 @@ public interface PhysicalMemory {
     }
 
     /** What the dump holds of one page frame. */
+    /**
+     * Frames that hold saved bytes although their first byte lies outside every segment, so
+     * that {@link #state} calls them ABSENT: an ELF PT_LOAD may start or end inside a page (e820
+     * ranges need not be page aligned); at most two per segment. A saver keeps them, with zeros
+     * for the rest of the page, as makedumpfile does ({@code frac_head}, {@code frac_tail}).
+     * Empty for containers that store whole pages.
+     */
+    default java.util.Set<Long> partialFrames() {
+        return java.util.Set.of();
+    }
+
     enum PageState {
         /** The page's bytes are in the dump. */
         PRESENT,

@@ -38,4 +38,38 @@ class ElfSyntheticTest {
             assertEquals(MemoryFault.Reason.NOT_IN_DUMP, f.reason());
         }
     }
+
+    /** Pages past p_filesz are EXCLUDED in state() as they are in the counts (they were PRESENT). */
+    @Test
+    void pagesPastFileszAreExcludedInStateAndCounts() throws Exception {
+        byte[] core = new ElfCoreWriter().load(0, KdumpWriter.patternPage(0, 4096), 4 * 4096).build();
+        try (DumpFile d = Dumps.open(new ArrayByteSource("tail.elf", core))) {
+            var m = d.memory();
+            assertEquals(io.kdump4j.format.mem.PhysicalMemory.PageState.PRESENT, m.state(0));
+            for (long pfn = 1; pfn < 4; pfn++) {
+                assertEquals(io.kdump4j.format.mem.PhysicalMemory.PageState.EXCLUDED, m.state(pfn), "pfn " + pfn);
+            }
+            assertEquals(1, m.pagesPresent());
+            assertEquals(3, m.pagesExcluded());
+        }
+    }
+
+    /** An address covered by a segment behind more than 4 overlapping later-starting ones is found (it was not). */
+    @Test
+    void lookupFindsASegmentBehindManyOverlappingOnes() throws Exception {
+        byte[] big = new byte[8 * 4096];
+        for (int p = 0; p < 8; p++) {
+            System.arraycopy(KdumpWriter.patternPage(p, 4096), 0, big, p * 4096, 4096);
+        }
+        ElfCoreWriter w = new ElfCoreWriter().load(0, big, big.length);
+        for (int p = 1; p <= 6; p++) {
+            w.load(p * 4096L, KdumpWriter.patternPage(p, 4096), 4096);
+        }
+        try (DumpFile d = Dumps.open(new ArrayByteSource("overlap.elf", w.build()))) {
+            byte[] got = new byte[4096];
+            d.memory().read(7 * 4096L, got, 0, 4096);
+            assertArrayEquals(KdumpWriter.patternPage(7, 4096), got);
+            assertEquals(io.kdump4j.format.mem.PhysicalMemory.PageState.PRESENT, d.memory().state(7));
+        }
+    }
 }

@@ -16,6 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reads across tiny chunks, and a file cut short after it was mapped (SIGBUS in the copy). */
 class MappedByteSourceTest {
+    /** Closeable's contract: a second close has no effect (it threw "Already closed"). */
+    @Test
+    void closeIsIdempotent(@TempDir Path tmp) throws IOException {
+        Path f = Files.write(tmp.resolve("f"), new byte[100]);
+        MappedByteSource s = MappedByteSource.open(f);
+        s.close();
+        s.close();
+        io.kdump4j.format.DumpFile d = io.kdump4j.format.Dumps.open(Files.write(tmp.resolve("n"),
+                new io.kdump4j.testkit.ElfCoreWriter().load(0, new byte[4096], 4096).build()));
+        d.close();
+        d.close();
+    }
+
     @Test
     void readsAcrossChunkBoundaries(@TempDir Path tmp) throws IOException {
         byte[] data = new byte[10_000];

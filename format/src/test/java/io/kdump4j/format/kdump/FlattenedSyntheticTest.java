@@ -76,21 +76,67 @@ class FlattenedSyntheticTest {
         assertEquals(FIRST_RECORD, e.offset());
     }
 
+    /** A record longer than the rest of the stream is a stream cut inside it: its bytes up to the end are read. */
     @Test
-    void recordLongerThanTheStreamIsRefused() {
+    void recordLongerThanTheStreamIsReadAsCutShort() throws Exception {
         byte[] flat = FlatWriter.simple(new byte[100], 50);
         byte[] bad = Corrupt.overwriteLong(flat, FIRST_RECORD + 8, 1L << 40, true);
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> index(bad));
-        assertEquals(FIRST_RECORD + 8, e.offset());
-        assertTrue(e.getMessage().contains("remain"), e.getMessage());
+        FlattenedByteSource f = (FlattenedByteSource) index(bad);
+        assertTrue(f.cutShort());
     }
 
+    /**
+     * README: "everything written stays readable". A stream without its end marker (full disk,
+     * killed saver, broken ssh) was refused as truncated; now what it holds is read.
+     */
     @Test
-    void streamWithoutEndMarkerIsRefusedAsTruncated() {
-        byte[] flat = FlatWriter.simple(new byte[100], 50);
+    void streamWithoutEndMarkerIsReadable() throws Exception {
+        byte[] payload = new byte[100];
+        new Random(3).nextBytes(payload);
+        byte[] flat = FlatWriter.simple(payload, 50);
         byte[] cut = Corrupt.truncate(flat, flat.length - 16);
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> index(cut));
-        assertEquals(cut.length, e.offset());
+        FlattenedByteSource f = (FlattenedByteSource) index(cut);
+        assertTrue(f.cutShort());
+        assertArrayEquals(payload, f.read(0, 100, "payload"));
+        assertTrue(!((FlattenedByteSource) index(flat)).cutShort(), "a whole stream is not cut short");
+    }
+
+    /** A flattened kdump cut in its page data opens as incomplete: pages before the cut read, the rest are lost. */
+    @Test
+    void flattenedKdumpCutInItsDataOpensIncomplete() throws Exception {
+        KdumpWriter w = Synthetic.standard(TestCodec.ZLIB, 4096);
+        byte[] whole = w.build();
+        byte[] flat = FlatWriter.simple(whole, 4096);
+        byte[] cut = Corrupt.truncate(flat, flat.length * 3 / 4);
+        try (DumpFile d = Dumps.open(new ArrayByteSource("cut.flat", cut))) {
+            assertTrue(d.details().incomplete());
+            assertTrue(d.details().notes().stream().anyMatch(n -> n.contains("cut short")), d.details().notes().toString());
+            var m = d.memory();
+            long present = 0;
+            long lost = 0;
+            for (long pfn = 0; pfn < m.maxPfn(); pfn++) {
+                switch (m.state(pfn)) {
+                    case PRESENT -> {
+                        byte[] got = new byte[m.pageSize()];
+                        try {
+                            m.read(pfn * m.pageSize(), got, 0, got.length);
+                        } catch (io.kdump4j.format.mem.MemoryFault f) {
+                            // Described before the cut, its data after it.
+                            assertEquals(io.kdump4j.format.mem.MemoryFault.Reason.LOST, f.reason(), "pfn " + pfn);
+                            lost++;
+                            continue;
+                        }
+                        assertArrayEquals(w.pageOrZeros(pfn), got, "pfn " + pfn);
+                        present++;
+                    }
+                    case LOST -> lost++;
+                    default -> {
+                    }
+                }
+            }
+            assertTrue(present > 0, "pages before the cut read");
+            assertTrue(lost > 0, "pages after the cut are lost");
+        }
     }
 
     @Test

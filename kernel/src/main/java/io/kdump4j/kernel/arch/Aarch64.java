@@ -223,6 +223,12 @@ public final class Aarch64 implements Arch {
                         name + " entry " + index + " at physical 0x" + Long.toHexString(entryAddr)
                                 + " is not valid (0x" + Long.toHexString(entry) + ")");
             }
+            if (!last && type == 1 && !blockAllowed(level)) {
+                throw new MemoryFault(vaddr, AddressSpace.VIRTUAL, MemoryFault.Reason.NOT_MAPPED,
+                        name + " entry " + index + " at physical 0x" + Long.toHexString(entryAddr)
+                                + " is a block descriptor (0x" + Long.toHexString(entry) + ") at a level that has no "
+                                + "blocks with " + pageSize / 1024 + " KiB pages (corrupt page tables)");
+            }
             long out = outputAddress(entry);
             if (last || type == 1) {
                 long pageMask = (1L << shift) - 1;
@@ -231,6 +237,16 @@ public final class Aarch64 implements Arch {
             table = out;
         }
         throw new IllegalStateException("unreachable: the loop returns at level 3");
+    }
+
+    /**
+     * Whether a block descriptor is valid at {@code level} (0..2; 3 holds pages): level 2 (PMD)
+     * with every granule, level 1 (PUD, 1 GiB) only with 4 KiB pages, as Linux makes them
+     * ({@code pud_sect}, {@code use_1G_block()} in arch/arm64/mm/mmu.c); never level 0 or the
+     * LPA2 level -1. A block elsewhere was accepted and translated before.
+     */
+    private boolean blockAllowed(int level) {
+        return level == 2 || (level == 1 && pageShift == 12);
     }
 
     private static String levelName(int level, int startLevel) {

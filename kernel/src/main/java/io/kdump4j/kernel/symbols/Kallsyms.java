@@ -140,6 +140,11 @@ public final class Kallsyms {
             sb.setLength(0);
             for (int t = 0; t < len; t++) {
                 sb.append(tokens[names.next()]);
+                if (sb.length() > KSYM_NAME_LEN + 1) {
+                    throw new DumpFormatException(file, -1, "kallsyms_names entry " + i + " at 0x"
+                            + Long.toHexString(at) + " decodes to more than " + KSYM_NAME_LEN
+                            + " characters (KSYM_NAME_LEN): the kallsyms tables are corrupt");
+                }
             }
             if (sb.length() < 2) {
                 throw new DumpFormatException(file, -1, "kallsyms_names entry " + i + " at 0x"
@@ -202,6 +207,9 @@ public final class Kallsyms {
     /** Kernel-image symbols that VMCOREINFO gives by address on x86_64 and arm64. */
     private static final String[] CHECKED = {"_stext", "init_uts_ns", "swapper_pg_dir", "init_top_pgt", "_text"};
 
+    /** The longest symbol name the kernel keeps (KSYM_NAME_LEN, 512 since Linux 6.1, 128 before). */
+    static final int KSYM_NAME_LEN = 512;
+
     private static String[] tokens(KernelDump k) throws IOException {
         KernelMemory mem = k.memory();
         byte[] index = mem.read(sym(k, "kallsyms_token_index"), 512);
@@ -215,8 +223,12 @@ public final class Kallsyms {
         for (int i = 0; i < 256; i++) {
             int start = u16(index, i * 2);
             int end = start;
-            while (end < table.length && table[end] != 0) {
+            while (end < table.length && table[end] != 0 && end - start <= KSYM_NAME_LEN) {
                 end++;
+            }
+            if (end >= table.length || table[end] != 0) {
+                throw new DumpFormatException(k.dump().name(), -1, "kallsyms_token_table token " + i
+                        + " has no NUL within " + KSYM_NAME_LEN + " bytes: the kallsyms tables are corrupt");
             }
             tokens[i] = new String(table, start, end - start, StandardCharsets.ISO_8859_1);
         }

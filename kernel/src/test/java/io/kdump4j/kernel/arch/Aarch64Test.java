@@ -105,6 +105,19 @@ class Aarch64Test {
         assertTrue(user.getMessage().contains("kernel half"), user.getMessage());
     }
 
+    /** A block descriptor where the architecture has none (level 0 with 4 KiB pages) faults: it was translated. */
+    @Test
+    void blockAtALevelWithoutBlocksFaults() throws IOException {
+        long swapper = 0x4100_0000L;
+        long voff = 0xffff_8000_0000_0000L - 0x4000_0000L;
+        Aarch64 a = arch(config(4096, 48, 0xffff_8000_1001_0000L, swapper, voff, 0x4000_0000L));
+        long va = 0xffff_8000_0812_3000L;
+        Tables t = new Tables().put(swapper, idx(va, 39, 9), 0x80_0000_0000L | BLOCK | AF);
+        MemoryFault f = assertThrows(MemoryFault.class, () -> a.walk(va, t));
+        assertEquals(MemoryFault.Reason.NOT_MAPPED, f.reason());
+        assertTrue(f.getMessage().contains("block descriptor"), f.getMessage());
+    }
+
     /** 64 KiB pages, 48-bit VA: three levels (shifts 42/29/16), 512 MiB blocks, PA[51:48] in bits [15:12]. */
     @Test
     void sixtyFourKiBThreeLevelsAnd52BitPhysical() throws IOException {

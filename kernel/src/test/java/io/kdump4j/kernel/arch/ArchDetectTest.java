@@ -64,8 +64,19 @@ class ArchDetectTest {
     @Test
     void dumpWithoutVmcoreinfoIsRefusedAndClosed() throws IOException {
         Path f = new TinyElfCore(TinyElfCore.EM_X86_64).memory(0, new byte[4096]).write(tmp.resolve("bare.elf"));
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> KernelDump.open(Dumps.open(f)));
+        io.kdump4j.kernel.MissingKernelDataException e = assertThrows(io.kdump4j.kernel.MissingKernelDataException.class,
+                () -> KernelDump.open(Dumps.open(f)));
         assertTrue(e.getMessage().contains("no VMCOREINFO"), e.getMessage());
+    }
+
+    /** A Xen dom0 dump addresses machine frames: refused, not read as physical (it returned other frames' bytes). */
+    @Test
+    void xenDom0DumpIsRefused() throws IOException {
+        Path f = new TinyElfCore(TinyElfCore.EM_X86_64).vmcoreinfo("PAGESIZE=4096\nSYMBOL(init_top_pgt)=ffffffff81000000\n")
+                .note("Xen", 0x1000001, new byte[64]).memory(0, new byte[4096]).write(tmp.resolve("xen.elf"));
+        io.kdump4j.kernel.MissingKernelDataException e = assertThrows(io.kdump4j.kernel.MissingKernelDataException.class,
+                () -> KernelDump.open(Dumps.open(f)));
+        assertTrue(e.getMessage().contains("Xen dom0"), e.getMessage());
     }
 
     @Test

@@ -40,15 +40,17 @@ class KallsymsSyntheticTest {
 
     /** Token i is the character i (token 0 is empty), so a name is encoded one token per character. */
     private Path dump(List<Sym> syms, long claimedCount) throws IOException {
-        return dump(syms, claimedCount, false);
+        return dump(syms, claimedCount, false, false);
     }
 
     /**
      * With {@code placeRelative}, the Linux 7.0 layout: each offset is a PC32 reference to
      * RELATIVE_BASE + {@link Sym#offset()}, and VMCOREINFO names no {@code kallsyms_relative_base};
+     * with {@code noNuls}, every token is 15 non-NUL bytes and none ends (a corrupt token table);
      * {@code extra} lines are added to VMCOREINFO.
      */
-    private Path dump(List<Sym> syms, long claimedCount, boolean placeRelative, String... extra) throws IOException {
+    private Path dump(List<Sym> syms, long claimedCount, boolean placeRelative, boolean noNuls, String... extra)
+            throws IOException {
         SyntheticX86Kernel k = new SyntheticX86Kernel();
         for (String line : extra) {
             k.line(line);
@@ -57,6 +59,10 @@ class KallsymsSyntheticTest {
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         for (int i = 0; i < 256; i++) {
             m.u16(INDEX + 2L * i, table.size());
+            if (noNuls) {
+                table.writeBytes("abcdefghijklmno".getBytes(StandardCharsets.ISO_8859_1));
+                continue;
+            }
             if (i > 0) {
                 table.write(i);
             }
@@ -119,7 +125,7 @@ class KallsymsSyntheticTest {
     void placeRelativeSchemeOfLinux7() throws IOException {
         List<Sym> syms = List.of(new Sym("T_text", 0), new Sym("T_stext", 0), new Sym("Tpanic", 0x100),
                 new Sym("Dinit_task", 0x200000));
-        Path d = dump(syms, syms.size(), true, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE));
+        Path d = dump(syms, syms.size(), true, false, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE));
         try (KernelDump k = KernelDump.open(Dumps.open(d))) {
             assertTrue(Kallsyms.available(k), "no kallsyms_relative_base is needed");
             SymbolTable t = Kallsyms.read(k);
@@ -132,7 +138,7 @@ class KallsymsSyntheticTest {
     @Test
     void aTableThatDisagreesWithVmcoreinfoIsRefused() throws IOException {
         List<Sym> syms = List.of(new Sym("T_stext", 0), new Sym("Tpanic", 0x100));
-        Path d = dump(syms, syms.size(), true, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE + 0x1000));
+        Path d = dump(syms, syms.size(), true, false, "SYMBOL(_stext)=" + Long.toHexString(RELATIVE_BASE + 0x1000));
         try (KernelDump k = KernelDump.open(Dumps.open(d))) {
             DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
             assertTrue(e.getMessage().contains("place-relative") && e.getMessage().contains("_stext"), e.getMessage());
@@ -141,7 +147,7 @@ class KallsymsSyntheticTest {
             assertTrue(s.getMessage().contains("VMCOREINFO says") && s.getMessage().contains("--system-map"), s.getMessage());
         }
         List<Sym> unsorted = List.of(new Sym("Tpanic", 0x100), new Sym("T_stext", 0));
-        try (KernelDump k = KernelDump.open(Dumps.open(dump(unsorted, 2, true)))) {
+        try (KernelDump k = KernelDump.open(Dumps.open(dump(unsorted, 2, true, false)))) {
             DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
             assertTrue(e.getMessage().contains("address order"), e.getMessage());
         }
@@ -168,6 +174,16 @@ class KallsymsSyntheticTest {
         // More symbols than the names hold: the walk runs into zero bytes (length 0) and stops.
         try (KernelDump k = KernelDump.open(Dumps.open(dump(syms, 50)))) {
             assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+        }
+    }
+
+    /** A token table without NULs made names of thousands of characters (unbounded: OutOfMemoryError). */
+    @Test
+    void tokensWithoutNulsAreAFormatErrorNotHugeNames() throws IOException {
+        List<Sym> syms = List.of(new Sym("T_text", -1), new Sym("Tpanic", 0x100));
+        try (KernelDump k = KernelDump.open(Dumps.open(dump(syms, syms.size(), false, true)))) {
+            DumpFormatException e = assertThrows(DumpFormatException.class, () -> Kallsyms.read(k));
+            assertTrue(e.getMessage().contains("no NUL within 512 bytes"), e.getMessage());
         }
     }
 }

@@ -38,8 +38,6 @@ public final class SharedLibraries {
     private static final long DT_NULL = 0;
     private static final long DT_NEEDED = 1;
     private static final long DT_STRTAB = 5;
-    private static final int EM_X86_64 = 62;
-    private static final int EM_AARCH64 = 183;
     /** Larger ELF headers or dynamic sections than this are not a shared library we bundle. */
     private static final long MAX_TABLE = 1 << 20;
 
@@ -146,8 +144,8 @@ public final class SharedLibraries {
     /** The Debian multiarch folder name for an ELF machine. */
     static String triplet(int machine, Path elf) throws IOException {
         return switch (machine) {
-            case EM_X86_64 -> "x86_64-linux-gnu";
-            case EM_AARCH64 -> "aarch64-linux-gnu";
+            case io.kdump4j.format.elf.ElfConstants.EM_X86_64 -> "x86_64-linux-gnu";
+            case io.kdump4j.format.elf.ElfConstants.EM_AARCH64 -> "aarch64-linux-gnu";
             default -> throw new IOException(elf + ": ELF machine " + machine + " is neither x86_64 nor aarch64");
         };
     }

@@ -58,7 +58,7 @@ public record Arm64CapturePlan(List<KexecSegment> segments, long entry, long cra
         long start = crash.start();
         long end = crash.end() + 1;
         List<CoreSegment> core = Arm64CoreHeader.segments(src);
-        byte[] hdr = ElfCoreHeaderWriter.write(ElfCoreHeaderWriter.EM_AARCH64, core);
+        byte[] hdr = ElfCoreHeaderWriter.write(io.kdump4j.format.elf.ElfConstants.EM_AARCH64, core);
 
         long kernelMem = KexecSegment.alignUp(start, MIB_2) + kernel.textOffset();
         long kernelEnd = kernelMem + KexecSegment.alignUp(kernel.imageSize(), KexecSegment.PAGE);

@@ -68,7 +68,7 @@ public record X86CapturePlan(List<KexecSegment> segments, long entry, long crash
         long start = crash.start();
         long end = crash.end() + 1;
         List<CoreSegment> core = X86CoreHeader.segments(src, directMap);
-        byte[] hdr = ElfCoreHeaderWriter.write(ElfCoreHeaderWriter.EM_X86_64, core);
+        byte[] hdr = ElfCoreHeaderWriter.write(io.kdump4j.format.elf.ElfConstants.EM_X86_64, core);
         long hdrMem = end - KexecSegment.alignUp(hdr.length, KexecSegment.PAGE);
 
         String line = "elfcorehdr=0x" + Long.toHexString(hdrMem) + " " + cmdline;

@@ -96,7 +96,7 @@ class Arm64CoreHeaderTest {
     @Test
     void capturedMemoryReadsBackThroughOurHeader() throws IOException {
         CrashSources src = CrashSources.read(new HostFiles(root));
-        byte[] header = ElfCoreHeaderWriter.write(ElfCoreHeaderWriter.EM_AARCH64, Arm64CoreHeader.segments(src));
+        byte[] header = ElfCoreHeaderWriter.write(io.kdump4j.format.elf.ElfConstants.EM_AARCH64, Arm64CoreHeader.segments(src));
         Note prstatus = fixture.notes().stream().filter(n -> n.is("CORE", Note.NT_PRSTATUS)).findFirst().orElseThrow();
         Note vi = fixture.notes().stream().filter(n -> n.name().equals("VMCOREINFO")).findFirst().orElseThrow();
         // Old memory as the capture kernel sees it: a sparse file where offset = physical address.
@@ -108,12 +108,12 @@ class Arm64CoreHeaderTest {
             ch.write(ByteBuffer.wrap(new byte[1]), 0x60000000L - 1);
         }
         try (ElfDump ours = ElfDump.open(new ChannelByteSource(mem), false)) {
-            assertEquals(ElfCoreHeaderWriter.EM_AARCH64, ours.machine());
+            assertEquals(io.kdump4j.format.elf.ElfConstants.EM_AARCH64, ours.machine());
             // The empty note ending each kernel note buffer ends the run (see NoteParser).
             assertEquals(2, ours.notes().size(), "prstatus and vmcoreinfo: " + ours.notes());
             assertArrayEquals(prstatus.desc(), ours.notes().get(0).desc());
             assertArrayEquals(vi.desc(), ours.notes().get(1).desc());
-            assertEquals(header.length, ElfCoreHeaderWriter.EHDR_SIZE + ElfCoreHeaderWriter.PHDR_SIZE * 5);
+            assertEquals(header.length, io.kdump4j.format.elf.ElfEncoder.EHDR_SIZE + io.kdump4j.format.elf.ElfEncoder.PHDR_SIZE * 5);
             byte[] page = new byte[16];
             ours.memory().read(CRASH_NOTES, page, 0, 16);
             assertArrayEquals(java.util.Arrays.copyOf(note(prstatus), 16), page, "PT_LOAD covers the notes' RAM");

@@ -1,19 +1,21 @@
-package io.kdump4j.capture.elf;
+package io.kdump4j.format.elf;
 
-import io.kdump4j.format.elf.ElfConstants;
 import io.kdump4j.format.io.Bytes;
 import java.nio.ByteOrder;
 
 /**
- * The ELF64 records an ELF core dump starts with, encoded as {@code elf.h} lays them out.
+ * The ELF64 records an ELF core dump starts with, encoded as {@code elf.h} lays them out: the
+ * one encoder of them, beside their reader ({@link ElfHeader}, {@link ProgramHeader}); the saver
+ * (capture) and the capture kernel's elfcorehdr (setup) both write through it.
  */
-final class ElfHeaders {
-    static final int EHDR_SIZE = 64;
-    static final int PHDR_SIZE = 56;
-    static final int SHDR_SIZE = 64;
-    static final int PF_RWX = 7;
+public final class ElfEncoder {
+    public static final int EHDR_SIZE = 64;
+    public static final int PHDR_SIZE = 56;
+    public static final int SHDR_SIZE = 64;
+    /** p_flags PF_R | PF_W | PF_X. */
+    public static final int PF_RWX = 7;
 
-    private ElfHeaders() {
+    private ElfEncoder() {
     }
 
     /**
@@ -21,7 +23,7 @@ final class ElfHeaders {
      * {@code e_phnum} is PN_XNUM and the count goes in section header 0's {@code sh_info}
      * (extended numbering, elf(5)); makedumpfile's {@code write_elf_header()} does the same.
      */
-    static byte[] ehdr(ByteOrder o, int machine, long phnum, long phoff, long shoff, int flags) {
+    public static byte[] ehdr(ByteOrder o, int machine, long phnum, long phoff, long shoff, int flags) {
         byte[] b = new byte[EHDR_SIZE];
         b[0] = 0x7f;
         b[1] = 'E';
@@ -48,17 +50,23 @@ final class ElfHeaders {
     }
 
     /** Section header 0 (SHT_NULL) carrying the real program header count in {@code sh_info}. */
-    static byte[] shdrForExtendedPhnum(ByteOrder o, long phnum) {
+    public static byte[] shdrForExtendedPhnum(ByteOrder o, long phnum) {
         byte[] b = new byte[SHDR_SIZE];
         Bytes.put32(b, 44, o, (int) phnum);
         return b;
     }
 
-    /** {@code Elf64_Phdr}: type, flags, offset, vaddr, paddr, filesz, memsz, align. */
-    static void phdr(byte[] b, int at, ByteOrder o, int type, long offset, long vaddr, long paddr, long filesz,
+    /** {@code Elf64_Phdr} with {@link #PF_RWX}: type, flags, offset, vaddr, paddr, filesz, memsz, align 0. */
+    public static void phdr(byte[] b, int at, ByteOrder o, int type, long offset, long vaddr, long paddr, long filesz,
             long memsz) {
+        phdr(b, at, o, type, PF_RWX, offset, vaddr, paddr, filesz, memsz);
+    }
+
+    /** {@code Elf64_Phdr} with the given {@code p_flags}. */
+    public static void phdr(byte[] b, int at, ByteOrder o, int type, int flags, long offset, long vaddr, long paddr,
+            long filesz, long memsz) {
         Bytes.put32(b, at, o, type);
-        Bytes.put32(b, at + 4, o, PF_RWX);
+        Bytes.put32(b, at + 4, o, flags);
         Bytes.put64(b, at + 8, o, offset);
         Bytes.put64(b, at + 16, o, vaddr);
         Bytes.put64(b, at + 24, o, paddr);
@@ -68,7 +76,7 @@ final class ElfHeaders {
     }
 
     /** The e_machine number for a machine name as {@link ElfConstants#machineName} gives it. */
-    static int machineNumber(String name) {
+    public static int machineNumber(String name) {
         return switch (name == null ? "" : name) {
             case "x86_64" -> ElfConstants.EM_X86_64;
             case "aarch64" -> ElfConstants.EM_AARCH64;
