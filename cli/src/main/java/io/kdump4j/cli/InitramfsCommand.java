@@ -7,6 +7,8 @@ import io.kdump4j.setup.initramfs.InitramfsBuilder;
 import io.kdump4j.setup.initramfs.InitramfsReport;
 import io.kdump4j.setup.initramfs.InitramfsSpec;
 import io.kdump4j.setup.initramfs.JavaImage;
+import io.kdump4j.setup.initramfs.KernelModules;
+import io.kdump4j.setup.initramfs.TargetFilesystem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,6 +84,7 @@ final class InitramfsCommand implements Callable<Integer> {
         Kdump4jConfig c = Kdump4jConfig.load(config);
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
+        c = resolveTargets(c, Files.isDirectory(mods) ? KernelModules.open(mods) : null);
         InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
                 noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
                         "io.kdump4j.cli/io.kdump4j.cli.Main"),
@@ -98,6 +101,54 @@ final class InitramfsCommand implements Callable<Integer> {
         System.out.print(json ? Json.write(m) : String.format("%s: %d bytes (%d unpacked), %d entries, modules: %s%n",
                 rep.output(), rep.compressedBytes(), rep.archiveBytes(), rep.entries(), String.join(" ", rep.modules())));
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code target = auto}: the file system holding {@code path} on this machine, found by UUID in
+     * the capture kernel, {@code path} made relative to it, its drivers added to the modules;
+     * {@code root_target = auto} with {@code failure_action = dump_to_rootfs}: the file system
+     * of /, likewise. A resolved driver the capture kernel has neither as a module nor built in
+     * is left out with a note (it is built into this kernel under another name, or not needed).
+     */
+    private static Kdump4jConfig resolveTargets(Kdump4jConfig c, KernelModules km) throws IOException {
+        boolean auto = c.target().equals(Kdump4jConfig.AUTO);
+        boolean rootAuto = c.rootTarget().equals(Kdump4jConfig.AUTO) && c.failureAction().equals("dump_to_rootfs");
+        if (!auto && !rootAuto) {
+            return c;
+        }
+        List<String> more = new ArrayList<>();
+        String target = c.target();
+        String path = c.path();
+        if (auto) {
+            TargetFilesystem t = TargetFilesystem.resolve(Path.of(c.path()));
+            target = t.device();
+            path = t.pathInside();
+            more.addAll(t.modules());
+            note(c.path() + " is on " + t.fsType() + " " + t.device() + " (mounted on " + t.mountPoint()
+                    + "): the capture kernel saves into " + path + " there", t.notes());
+        }
+        String root = c.rootTarget();
+        if (rootAuto) {
+            TargetFilesystem t = TargetFilesystem.resolve(Path.of("/var/crash"));
+            root = t.device();
+            more.addAll(t.modules());
+            note("dump_to_rootfs: the root file system is " + t.fsType() + " " + t.device(), t.notes());
+        }
+        List<String> usable = new ArrayList<>();
+        for (String m : more) {
+            if (km == null || km.has(m) || km.isBuiltin(m)) {
+                usable.add(m);
+            } else {
+                System.err.println("kdump4j initramfs: note: driver " + m + " is neither a module nor built in of "
+                        + km.dir() + "; not added");
+            }
+        }
+        return c.resolved(target, path, root, usable);
+    }
+
+    private static void note(String what, List<String> notes) {
+        System.err.println("kdump4j initramfs: " + what);
+        notes.forEach(n -> System.err.println("kdump4j initramfs: note: " + n));
     }
 
     /** The kernel config travels with the image so that kdump4j check works in the guest. */

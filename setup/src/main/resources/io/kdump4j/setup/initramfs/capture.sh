@@ -1,0 +1,145 @@
+# /lib/kdump4j/capture.sh: the capture's steps, sourced by /init (busybox sh). Kept apart from
+# /init so that tests run each step on the host (setup InitScriptStepsTest).
+#
+# Layout of a target (kdump-tools' /var/crash/<date>/):
+#   $ROOT/YYYYMMDD-HHMMSS[-N]/vmcore            a complete kdump4j dump
+#                             vmcore.incomplete  a dump kdump4j could not finish (marked in its header)
+#                             vmcore.dmesg.txt   the dead kernel's log (written before the dump)
+#                             vmcore.elf[.incomplete]  the fallback's raw copy, cut to what fits
+#                             status.json        what happened (written last, by every saver)
+# A dump directory is never reused; earlier ones are only removed by rotate, after a complete save.
+
+# Seconds since boot (for the KDUMP4J event lines and status times).
+k4j_uptime() { cut -d' ' -f1 /proc/uptime; }
+
+# new_dump_dir ROOT: creates and prints a new ROOT/<YYYYMMDD-HHMMSS>[-N]. mkdir without -p
+# fails on an existing name, so two captures in one second never share a directory.
+new_dump_dir() {
+    mkdir -p "$1" || return 1
+    base="$1/$(date +%Y%m%d-%H%M%S)"
+    d=$base
+    n=1
+    while ! mkdir "$d" 2>/dev/null; do
+        [ -e "$d" ] || return 1
+        n=$((n + 1))
+        [ $n -gt 99 ] && return 1
+        d="$base-$n"
+    done
+    echo "$d"
+}
+
+# dump_dirs ROOT: the dated dump directories under ROOT, oldest first.
+dump_dirs() {
+    for d in "$1"/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]*; do
+        [ -d "$d" ] && echo "$d"
+    done | sort
+}
+
+# free_mib DIR: MiB available to an unprivileged writer on DIR's file system.
+free_mib() {
+    df -k "$1" 2>/dev/null | awk 'NR > 1 && NF >= 4 { v = $(NF - 2) } END { print int(v / 1024) }'
+}
+
+# write_status DIR STATUS SAVER FILE STARTED(uptime) [NOTE]: DIR/status.json, through a
+# temporary name. STATUS: complete or incomplete. Sizes in bytes, times in seconds since boot
+# of the capture kernel plus the wall-clock date.
+write_status() {
+    bytes=0
+    [ -f "$1/$4" ] && bytes=$(stat -c %s "$1/$4")
+    note=$(echo "${6:-}" | tr -d '"\\')
+    cat > "$1/status.json.tmp" <<JSON
+{
+  "status": "$2",
+  "saver": "$3",
+  "file": "$4",
+  "dump_level": ${DUMP_LEVEL:-31},
+  "codec": "${CODEC:-zlib}",
+  "bytes": $bytes,
+  "vmcore_bytes": ${VMCORE_BYTES:-0},
+  "started_uptime": ${5:-0},
+  "finished_uptime": $(k4j_uptime),
+  "finished": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "kernel": "$(uname -r)",
+  "note": "$note"
+}
+JSON
+    sync
+    mv "$1/status.json.tmp" "$1/status.json"
+    sync
+}
+
+# rotate ROOT NEWDIR: after a complete save into NEWDIR, removes the oldest other dump
+# directories while more than KEEP remain (KEEP=0: keep all) or while less than MIN_FREE MiB
+# are free (MIN_FREE=0: no floor). NEWDIR itself is never removed.
+rotate() {
+    count=$(dump_dirs "$1" | wc -l)
+    for old in $(dump_dirs "$1"); do
+        [ "$old" = "$2" ] && continue
+        over=no
+        [ "${KEEP:-0}" -gt 0 ] && [ "$count" -gt "$KEEP" ] && over=yes
+        [ "${MIN_FREE:-0}" -gt 0 ] && [ "$(free_mib "$1")" -lt "$MIN_FREE" ] && over=yes
+        [ $over = no ] && break
+        rm -rf "$old" && say "rotate-removed dir=$old"
+        count=$((count - 1))
+        sync
+    done
+}
+
+# run_watched CMD...: runs CMD; kills it when its dump directory ($WATCH_DIR) has not grown
+# for WATCHDOG seconds (0: never) or the whole run took SAVE_TIMEOUT seconds (0: no limit).
+# Returns CMD's exit code, or 124 when the watchdog killed it.
+run_watched() {
+    "$@" &
+    saver=$!
+    (
+        still=0; total=0; last=
+        while [ -e "/proc/$saver" ] && ! grep -q '^State:.*Z' "/proc/$saver/status" 2>/dev/null; do
+            sleep 1
+            total=$((total + 1))
+            now=$(du -sk "$WATCH_DIR" 2>/dev/null | cut -f1)
+            if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; last=$now; fi
+            if { [ "${WATCHDOG:-0}" -gt 0 ] && [ $still -ge "$WATCHDOG" ]; } ||
+               { [ "${SAVE_TIMEOUT:-0}" -gt 0 ] && [ $total -ge "$SAVE_TIMEOUT" ]; }; then
+                say "save-watchdog pid=$saver stalled=${still}s total=${total}s"
+                : > "$WATCH_DIR/.watchdog"
+                kill -9 "$saver" 2>/dev/null
+                exit 0
+            fi
+        done
+    ) &
+    watcher=$!
+    rc=0
+    wait "$saver" || rc=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    if [ -e "$WATCH_DIR/.watchdog" ]; then
+        rm -f "$WATCH_DIR/.watchdog"
+        return 124
+    fi
+    return $rc
+}
+
+# fallback_copy VMCORE DIR: the raw copy of VMCORE into DIR/vmcore.elf when the saver could not
+# run, cut to the space the file system has (free minus FALLBACK_MARGIN MiB): never a RAM-sized
+# copy onto a full root file system. A copy cut short keeps the name vmcore.elf.incomplete.
+# Prints the file name written; fails when nothing could be written.
+fallback_copy() {
+    size_mib=$(( (${VMCORE_BYTES:-$(stat -c %s "$1")} + 1048575) / 1048576 ))
+    room=$(( $(free_mib "$2") - ${FALLBACK_MARGIN:-64} ))
+    if [ "$room" -le 0 ]; then
+        say "save-fallback-skipped reason=no-space free_mib=$(free_mib "$2") margin_mib=${FALLBACK_MARGIN:-64}"
+        return 1
+    fi
+    count=$size_mib
+    [ "$room" -lt "$count" ] && count=$room
+    dd if="$1" of="$2/vmcore.elf.incomplete" bs=1M count="$count" 2>/dev/null
+    sync
+    [ -s "$2/vmcore.elf.incomplete" ] || return 1
+    if [ "$(stat -c %s "$2/vmcore.elf.incomplete")" -ge "${VMCORE_BYTES:-0}" ] && [ "$count" -eq "$size_mib" ]; then
+        mv "$2/vmcore.elf.incomplete" "$2/vmcore.elf"
+        sync
+        echo vmcore.elf
+    else
+        echo vmcore.elf.incomplete
+    fi
+}
