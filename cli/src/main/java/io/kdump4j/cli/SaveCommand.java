@@ -112,7 +112,7 @@ final class SaveCommand implements Callable<Integer> {
                 saveLog(kernel, out);
                 options = options.withClassifier(classifier(kernel, options.dumpLevels()));
             }
-            SaveProgress progress = new SaveProgress(err, System.console() != null && System.console().isTerminal());
+            SaveProgress progress = new SaveProgress(err, ProgressMode.current());
             options = options.withListener(progress);
             SaveResult result;
             try {
