@@ -16,7 +16,8 @@ final class TerminalBar implements AutoCloseable {
     private final Terminal terminal;
     private boolean drawn;
 
-    private TerminalBar(Terminal terminal) {
+    /** Over a given terminal (tests: a JLine terminal on streams, of a chosen type and size). */
+    TerminalBar(Terminal terminal) {
         this.terminal = terminal;
     }
 

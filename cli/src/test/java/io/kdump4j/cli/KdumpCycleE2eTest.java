@@ -69,6 +69,8 @@ class KdumpCycleE2eTest {
                 path = /kdump4j
                 final_action = poweroff
                 failure_action = poweroff
+                # TCG on a loaded 2-core host: the capture JVM alone may take a minute to start
+                watchdog = 600
                 modules = virtio_pci virtio_blk ext4
                 kernel = /mnt/boot/vmlinuz
                 initrd = /mnt/boot/%s
@@ -237,7 +239,7 @@ class KdumpCycleE2eTest {
         for (String line : ls.lines().toList()) {
             String[] f = line.split("/");
             // /inode/mode/uid/gid/name/size/: directories have mode 040xxx
-            if (f.length >= 6 && f[2].startsWith("40") && f[5].matches("\\d{8}-\\d{6}(-\\d+)?")) {
+            if (f.length >= 6 && f[2].startsWith("040") && f[5].matches("\\d{8}-\\d{6}(-\\d+)?")) {
                 out.add(f[5]);
             }
         }

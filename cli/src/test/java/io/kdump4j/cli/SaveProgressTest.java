@@ -101,4 +101,30 @@ class SaveProgressTest {
         assertTrue(lines.stream().noneMatch(l -> l.contains("\r") || l.contains("\u001b")), "no redraw codes");
         assertTrue(lines.stream().allMatch(l -> l.length() <= 80), lines.toString());
     }
+
+    /** The bar, drawn through JLine on an xterm of 60 columns: its capabilities, never wider than the terminal. */
+    @Test
+    void theBarIsSizedToTheTerminalAndUsesItsCapabilities() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (org.jline.terminal.Terminal t = org.jline.terminal.TerminalBuilder.builder().system(false)
+                .streams(new java.io.ByteArrayInputStream(new byte[0]), out).type("xterm")
+                .size(new org.jline.terminal.Size(60, 24)).build()) {
+            TerminalBar bar = new TerminalBar(t);
+            bar.draw(new Progress(31, 10, 100, 300 * MIB, 40 * MIB, 1200 * MIB), 10);
+            bar.draw(new Progress(31, 100, 100, 1200 * MIB, 90 * MIB, 1200 * MIB), 40);
+            bar.finish();
+        }
+        String s = out.toString(StandardCharsets.UTF_8);
+        // xterm's carriage_return is \r and its clr_eol ESC [ K: from the terminal's description.
+        String[] draws = s.split("\r");
+        assertEquals(3, draws.length, s);
+        for (String d : List.of(draws[1], draws[2])) {
+            String text = d.replace("\u001b[K", "").strip();
+            assertTrue(d.contains("\u001b[K"), d);
+            assertTrue(text.length() <= 59, text.length() + ": " + text);
+            assertTrue(text.length() >= 50, "the bar fills the width: " + text);
+        }
+        assertTrue(draws[1].startsWith("[#") && draws[1].contains("] ") && draws[1].contains(" 25% "), draws[1]);
+        assertTrue(draws[2].contains("100%") && !draws[2].substring(0, draws[2].indexOf("] ")).contains("."), draws[2]);
+    }
 }
