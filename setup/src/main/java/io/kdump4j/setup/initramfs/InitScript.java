@@ -108,62 +108,6 @@ public final class InitScript {
                 }
                 . /%s
 
-                # save_into DEV PATH: mounts DEV on /mnt, saves into a new dated directory under
-                # PATH. Returns 0 complete, 6 incomplete (kept, marked), 1 nothing saved.
-                save_into() {
-                    if ! mount "$1" /mnt; then
-                        say "save-failed reason=mount dev=$1"
-                        return 1
-                    fi
-                    if ! dir=$(new_dump_dir "/mnt$2"); then
-                        say "save-failed reason=mkdir dir=/mnt$2"
-                        umount /mnt
-                        return 1
-                    fi
-                    say "dump-dir dir=${dir#/mnt}"
-                    started=$(k4j_uptime)
-                    if [ "$HAS_JAVA" = yes ]; then
-                        # kdump4j save writes the log first, then vmcore.incomplete, fsyncs and renames
-                        # it to vmcore when whole; exit 6: saved but incomplete (marked in its header).
-                        WATCH_DIR=$dir
-                        rc=0
-                        run_watched kdump4j save --dump-level "$DUMP_LEVEL" --compress "$CODEC" /proc/vmcore \
-                            "$dir/vmcore" || rc=$?
-                        if [ "$rc" -eq 0 ] && [ -f "$dir/vmcore" ]; then
-                            say "save-done method=kdump4j bytes=$(stat -c %%s "$dir/vmcore")"
-                            write_status "$dir" complete kdump4j vmcore "$started"
-                            rotate "/mnt$2" "$dir"
-                            sync; umount /mnt
-                            return 0
-                        elif [ "$rc" -eq 6 ] && [ -f "$dir/vmcore.incomplete" ]; then
-                            say "save-incomplete method=kdump4j bytes=$(stat -c %%s "$dir/vmcore.incomplete")"
-                            write_status "$dir" incomplete kdump4j vmcore.incomplete "$started" "kdump4j save exit 6"
-                            sync; umount /mnt
-                            return 6
-                        fi
-                        say "save-failed method=kdump4j rc=$rc"
-                        rm -f "$dir/vmcore.incomplete"
-                    fi
-                    say "save-fallback method=dd"
-                    if file=$(fallback_copy /proc/vmcore "$dir"); then
-                        if [ "$file" = vmcore.elf ]; then
-                            say "save-done method=dd bytes=$(stat -c %%s "$dir/$file")"
-                            write_status "$dir" complete dd "$file" "$started" "raw copy, unfiltered"
-                            rotate "/mnt$2" "$dir"
-                            sync; umount /mnt
-                            return 0
-                        fi
-                        say "save-incomplete method=dd bytes=$(stat -c %%s "$dir/$file")"
-                        write_status "$dir" incomplete dd "$file" "$started" "raw copy cut to the free space"
-                        sync; umount /mnt
-                        return 6
-                    fi
-                    say "save-failed reason=dd"
-                    write_status "$dir" incomplete none none "$started" "nothing could be written"
-                    sync; umount /mnt
-                    return 1
-                }
-
                 mount -t proc proc /proc
                 mount -t sysfs sysfs /sys
                 mount -t devtmpfs devtmpfs /dev 2>/dev/null

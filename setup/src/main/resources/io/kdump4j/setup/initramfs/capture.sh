@@ -127,7 +127,7 @@ fallback_copy() {
     size_mib=$(( (${VMCORE_BYTES:-$(stat -c %s "$1")} + 1048575) / 1048576 ))
     room=$(( $(free_mib "$2") - ${FALLBACK_MARGIN:-64} ))
     if [ "$room" -le 0 ]; then
-        say "save-fallback-skipped reason=no-space free_mib=$(free_mib "$2") margin_mib=${FALLBACK_MARGIN:-64}"
+        say "save-fallback-skipped reason=no-space free_mib=$(free_mib "$2") margin_mib=${FALLBACK_MARGIN:-64}" >&2
         return 1
     fi
     count=$size_mib
@@ -142,4 +142,64 @@ fallback_copy() {
     else
         echo vmcore.elf.incomplete
     fi
+}
+
+# save_into DEV PATH: mounts DEV on $MNT (/mnt), saves $VMCORE (/proc/vmcore) into a new dated
+# directory under PATH there: kdump4j save under the watchdog, else the raw fallback; then
+# status.json, and rotation after a complete save. Returns 0 complete, 6 incomplete (kept,
+# marked), 1 nothing saved.
+save_into() {
+    why="no Java in this image"
+    if ! mount "$1" "${MNT:-/mnt}"; then
+        say "save-failed reason=mount dev=$1"
+        return 1
+    fi
+    if ! dir=$(new_dump_dir "${MNT:-/mnt}$2"); then
+        say "save-failed reason=mkdir dir=${MNT:-/mnt}$2"
+        umount "${MNT:-/mnt}"
+        return 1
+    fi
+    say "dump-dir dir=${dir#"${MNT:-/mnt}"}"
+    started=$(k4j_uptime)
+    if [ "$HAS_JAVA" = yes ]; then
+        # kdump4j save writes the log first, then vmcore.incomplete, fsyncs and renames
+        # it to vmcore when whole; exit 6: saved but incomplete (marked in its header).
+        WATCH_DIR=$dir
+        rc=0
+        run_watched kdump4j save --dump-level "$DUMP_LEVEL" --compress "$CODEC" "${VMCORE:-/proc/vmcore}" \
+            "$dir/vmcore" || rc=$?
+        if [ "$rc" -eq 0 ] && [ -f "$dir/vmcore" ]; then
+            say "save-done method=kdump4j bytes=$(stat -c %s "$dir/vmcore")"
+            write_status "$dir" complete kdump4j vmcore "$started"
+            rotate "${MNT:-/mnt}$2" "$dir"
+            sync; umount "${MNT:-/mnt}"
+            return 0
+        elif [ "$rc" -eq 6 ] && [ -f "$dir/vmcore.incomplete" ]; then
+            say "save-incomplete method=kdump4j bytes=$(stat -c %s "$dir/vmcore.incomplete")"
+            write_status "$dir" incomplete kdump4j vmcore.incomplete "$started" "kdump4j save exit 6"
+            sync; umount "${MNT:-/mnt}"
+            return 6
+        fi
+        say "save-failed method=kdump4j rc=$rc"
+        why="kdump4j save exit $rc$([ "$rc" -eq 124 ] && echo ', killed by the watchdog')"
+        rm -f "$dir/vmcore.incomplete"
+    fi
+    say "save-fallback method=dd"
+    if file=$(fallback_copy "${VMCORE:-/proc/vmcore}" "$dir"); then
+        if [ "$file" = vmcore.elf ]; then
+            say "save-done method=dd bytes=$(stat -c %s "$dir/$file")"
+            write_status "$dir" complete dd "$file" "$started" "raw copy, unfiltered: $why"
+            rotate "${MNT:-/mnt}$2" "$dir"
+            sync; umount "${MNT:-/mnt}"
+            return 0
+        fi
+        say "save-incomplete method=dd bytes=$(stat -c %s "$dir/$file")"
+        write_status "$dir" incomplete dd "$file" "$started" "raw copy cut to the free space: $why"
+        sync; umount "${MNT:-/mnt}"
+        return 6
+    fi
+    say "save-failed reason=dd"
+    write_status "$dir" incomplete none none "$started" "nothing could be written: $why"
+    sync; umount "${MNT:-/mnt}"
+    return 1
 }

@@ -153,4 +153,46 @@ class CaptureStepsTest {
         assertTrue(json.matches("(?s)\\{.*\"finished\": \"\\d{4}-\\d\\d-\\d\\dT[0-9:]+Z\".*}\\s*"), json);
         assertTrue(!Files.exists(d.resolve("status.json.tmp")));
     }
+
+    /**
+     * The whole capture on a target ({@code save_into}, mount stubbed, the saver a stub): a saver
+     * stuck before writing anything is killed by the watchdog and the raw copy is saved; a
+     * complete save rotates; an incomplete one removes nothing.
+     */
+    @Test
+    void aStuckSaverBecomesTheFallbackAndOnlyACompleteSaveRotates() throws Exception {
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path crash = Files.createDirectories(mnt.resolve("var/crash"));
+        Files.writeString(Files.createDirectories(crash.resolve("20250101-000000")).resolve("vmcore"), "old");
+        Path vmcore = Files.write(tmp.resolve("vmcore"), new byte[3 << 20]);
+        String env = "mount() { :; }; umount() { :; }; MNT=" + mnt + " VMCORE=" + vmcore + " VMCORE_BYTES=" + (3 << 20)
+                + " HAS_JAVA=yes DUMP_LEVEL=31 CODEC=zlib FALLBACK_MARGIN=0 KEEP=1 WATCHDOG=2; ";
+
+        // Stuck before writing anything (the endless ring walk of old): killed, then the raw copy.
+        Run r = sh(env + "kdump4j() { exec sleep 30; }; save_into /dev/x /var/crash; echo rc=$?");
+        assertTrue(r.out().contains("save-watchdog") && r.out().contains("save-fallback method=dd"), r.out());
+        assertTrue(r.out().contains("rc=0"), r.out());
+        List<String> dirs = dirs(crash);
+        assertEquals(1, dirs.size(), "KEEP=1 after a complete raw copy: " + dirs);
+        Path d = crash.resolve(dirs.getFirst());
+        assertEquals(3 << 20, Files.size(d.resolve("vmcore.elf")));
+        String status = Files.readString(d.resolve("status.json"));
+        assertTrue(status.contains("\"saver\": \"dd\"") && status.contains("killed by the watchdog")
+                && status.contains("\"status\": \"complete\""), status);
+
+        // A saver that ends incomplete (exit 6, as on a full disk): kept, marked, nothing removed.
+        r = sh(env + "kdump4j() { echo partial > \"$7.incomplete\"; return 6; }; save_into /dev/x /var/crash; echo rc=$?");
+        assertTrue(r.out().contains("save-incomplete method=kdump4j") && r.out().contains("rc=6"), r.out());
+        assertEquals(2, dirs(crash).size(), r.out());
+        Path inc = crash.resolve(dirs(crash).getLast());
+        assertTrue(Files.readString(inc.resolve("status.json")).contains("\"status\": \"incomplete\""));
+        assertTrue(Files.exists(inc.resolve("vmcore.incomplete")));
+
+        // A complete save: the two older dumps go (KEEP=1), the new one stays.
+        r = sh(env + "kdump4j() { echo whole > \"$7\"; }; save_into /dev/x /var/crash; echo rc=$?");
+        assertTrue(r.out().contains("save-done method=kdump4j") && r.out().contains("rc=0"), r.out());
+        List<String> left = dirs(crash);
+        assertEquals(1, left.size(), r.out());
+        assertEquals("whole\n", Files.readString(crash.resolve(left.getFirst()).resolve("vmcore")));
+    }
 }
