@@ -151,22 +151,8 @@ public final class InitScript {
                         say "save-failed reason=dd-raw"
                         finish "$FAILURE_ACTION" ;;
                 esac
-                rc=1
-                if find_target; then
-                    say "target dev=$dev"
-                    save_into "$dev" "$DUMP_PATH" && rc=0 || rc=$?
-                else
-                    say "save-failed reason=no-target target=$TARGET"
-                fi
-                if [ $rc -eq 1 ] && [ "$FAILURE_ACTION" = dump_to_rootfs ] && [ -n "$ROOT_TARGET" ] \
-                        && [ "$ROOT_TARGET" != "$TARGET" ]; then
-                    say "dump-to-rootfs target=$ROOT_TARGET"
-                    if find_target "$ROOT_TARGET"; then
-                        save_into "$dev" "$ROOT_PATH" && rc=0 || rc=$?
-                    else
-                        say "save-failed reason=no-root-target target=$ROOT_TARGET"
-                    fi
-                fi
+                rc=0
+                save_to_targets || rc=$?
                 [ $rc -eq 0 ] && finish "$FINAL_ACTION"
                 finish "$FAILURE_ACTION"
                 """.formatted(quote(config.target()), quote(config.path()), config.dumpLevel(), quote(config.codec()),

@@ -203,3 +203,26 @@ save_into() {
     sync; umount "${MNT:-/mnt}"
     return 1
 }
+
+# save_to_targets: save_into TARGET (find_target sets dev); when that saved nothing and
+# FAILURE_ACTION is dump_to_rootfs, save_into ROOT_TARGET's ROOT_PATH instead (kdumpctl's).
+# Returns save_into's code: 0 complete, 6 incomplete, 1 nothing saved.
+save_to_targets() {
+    rc=1
+    if find_target; then
+        say "target dev=$dev"
+        save_into "$dev" "$DUMP_PATH" && rc=0 || rc=$?
+    else
+        say "save-failed reason=no-target target=$TARGET"
+    fi
+    if [ $rc -eq 1 ] && [ "$FAILURE_ACTION" = dump_to_rootfs ] && [ -n "$ROOT_TARGET" ] \
+            && [ "$ROOT_TARGET" != "$TARGET" ]; then
+        say "dump-to-rootfs target=$ROOT_TARGET"
+        if find_target "$ROOT_TARGET"; then
+            save_into "$dev" "$ROOT_PATH" && rc=0 || rc=$?
+        else
+            say "save-failed reason=no-root-target target=$ROOT_TARGET"
+        fi
+    fi
+    return $rc
+}

@@ -195,4 +195,31 @@ class CaptureStepsTest {
         assertEquals(1, left.size(), r.out());
         assertEquals("whole\n", Files.readString(crash.resolve(left.getFirst()).resolve("vmcore")));
     }
+
+    /**
+     * {@code failure_action = dump_to_rootfs}: the target is not found, so the dump goes to
+     * /var/crash on the root file system; with another failure action nothing is saved.
+     */
+    @Test
+    void dumpToRootfsSavesOnTheRootFileSystemWhenTheTargetIsMissing() throws Exception {
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path vmcore = Files.write(tmp.resolve("vmcore"), new byte[1 << 20]);
+        // find_target finds only the root file system's device; mount records what it mounts.
+        String env = "find_target() { [ \"${1:-$TARGET}\" = UUID=root ] && dev=/dev/root-disk; }; "
+                + "mount() { echo \"$1\" >> " + tmp + "/mounted; }; umount() { :; }; MNT=" + mnt + " VMCORE=" + vmcore
+                + " VMCORE_BYTES=" + (1 << 20) + " HAS_JAVA=yes DUMP_LEVEL=31 CODEC=zlib FALLBACK_MARGIN=0 "
+                + "TARGET=LABEL=dumps DUMP_PATH=/dumps ROOT_TARGET=UUID=root ROOT_PATH=/var/crash; "
+                + "kdump4j() { echo whole > \"$7\"; }; ";
+        Run r = sh(env + "FAILURE_ACTION=dump_to_rootfs; save_to_targets; echo rc=$?");
+        assertTrue(r.out().contains("save-failed reason=no-target target=LABEL=dumps"), r.out());
+        assertTrue(r.out().contains("dump-to-rootfs target=UUID=root") && r.out().contains("rc=0"), r.out());
+        assertEquals("/dev/root-disk\n", Files.readString(tmp.resolve("mounted")));
+        List<String> saved = dirs(mnt.resolve("var/crash"));
+        assertEquals(1, saved.size(), r.out());
+        assertEquals("whole\n", Files.readString(mnt.resolve("var/crash").resolve(saved.getFirst()).resolve("vmcore")));
+
+        r = sh(env + "FAILURE_ACTION=reboot; save_to_targets; echo rc=$?");
+        assertTrue(r.out().contains("rc=1") && !r.out().contains("dump-to-rootfs"), r.out());
+        assertEquals(1, dirs(mnt.resolve("var/crash")).size(), "nothing more saved");
+    }
 }
