@@ -103,9 +103,16 @@ if [ -z "$nojava" ]; then
   debugfs -R "dump /check.json $work/check.json" "$work/disk.img" >/dev/null 2>&1 || true
   [ -s "$work/check.json" ] && log "guest's kdump4j check: $(grep -c '"id"' "$work/check.json") findings in check.json"
 fi
-saved=$(debugfs -R "ls /kdump4j" "$work/disk.img" 2>/dev/null | tr -s ' \t' '\n' | grep -E '^vmcore(\.elf)?$' | head -n 1 || true)
-[ -n "$saved" ] || { log "no dump saved"; exit 1; }
-debugfs -R "dump /kdump4j/$saved $work/$saved" "$work/disk.img" >/dev/null 2>&1
+# Each capture saves into a new dated directory /kdump4j/YYYYMMDD-HHMMSS/ (setup/README.md).
+dumpdir=$(debugfs -R "ls /kdump4j" "$work/disk.img" 2>/dev/null | tr -s ' \t' '\n' \
+  | grep -E '^[0-9]{8}-[0-9]{6}(-[0-9]+)?$' | sort | tail -n 1 || true)
+[ -n "$dumpdir" ] || { log "no dump directory saved"; exit 1; }
+debugfs -R "ls -l /kdump4j/$dumpdir" "$work/disk.img" 2>/dev/null | tee -a "$work/events.txt"
+debugfs -R "dump /kdump4j/$dumpdir/status.json $work/status.json" "$work/disk.img" >/dev/null 2>&1 || true
+saved=$(debugfs -R "ls /kdump4j/$dumpdir" "$work/disk.img" 2>/dev/null | tr -s ' \t' '\n' | grep -E '^vmcore(\.elf)?$' | head -n 1 || true)
+[ -n "$saved" ] || { log "no dump saved in /kdump4j/$dumpdir"; exit 1; }
+debugfs -R "dump /kdump4j/$dumpdir/$saved $work/$saved" "$work/disk.img" >/dev/null 2>&1
+log "status: $(tr -d '\n' < "$work/status.json" 2>/dev/null)"
 log "saved $saved: $(stat -c %s "$work/$saved") bytes ($(grep -o 'save-done method=[a-z0-9-]*' "$work/console.log" | head -n 1))"
 "$k4j" dmesg "$work/$saved" > "$work/dmesg.txt"
 grep -q "Kernel panic - not syncing: sysrq triggered crash" "$work/dmesg.txt" || { log "no panic in kdump4j dmesg"; exit 1; }

@@ -28,11 +28,24 @@ public interface ProgressListener {
      * @param pagesTotal frames that will be handled: every frame present in the source
      * @param bytesIn bytes read from the source
      * @param bytesOut bytes written to the target
+     * @param bytesToRead bytes the save will read from the source (the pages its dump level
+     *                    keeps), or 0 while it is not known yet: a kdump-compressed save first
+     *                    classifies every frame (its bitmaps), then reads what it keeps
      */
-    record Progress(int dumpLevel, long pagesDone, long pagesTotal, long bytesIn, long bytesOut) {
-        /** Completion as a fraction 0..1. */
+    record Progress(int dumpLevel, long pagesDone, long pagesTotal, long bytesIn, long bytesOut, long bytesToRead) {
+        /** Frames handled as a fraction 0..1 (filtered frames count: this runs ahead of the work). */
         public double fraction() {
             return pagesTotal == 0 ? 1.0 : Math.min(1.0, (double) pagesDone / pagesTotal);
+        }
+
+        /** Whether the bytes to read are known (the classification pass is over). */
+        public boolean planned() {
+            return bytesToRead > 0;
+        }
+
+        /** The work done: bytes read of the bytes to read, 0..1; 0 until {@link #planned()}. */
+        public double readFraction() {
+            return bytesToRead <= 0 ? 0.0 : Math.min(1.0, (double) bytesIn / bytesToRead);
         }
     }
 }

@@ -163,6 +163,12 @@ class SaveBehaviourTest {
         assertEquals(1.0, last.fraction());
         assertEquals(r.summary().bytesIn(), last.bytesIn());
         assertEquals(98304L * 4096, r.summary().bytesIn(), "every present page read once");
+        // Progress in bytes: the plan (the pages kept) is what was read, and it grows to 100%.
+        assertEquals(r.summary().bytesIn(), last.bytesToRead());
+        assertEquals(1.0, last.readFraction());
+        ProgressListener.Progress firstPlanned = seen.stream().filter(ProgressListener.Progress::planned).findFirst()
+                .orElseThrow();
+        assertTrue(firstPlanned.readFraction() < 0.5, "the plan comes before most reading: " + firstPlanned);
         assertTrue(r.summary().bytesOut() >= Files.size(out));
         Files.delete(out);
     }

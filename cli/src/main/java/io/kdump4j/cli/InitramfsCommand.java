@@ -8,6 +8,8 @@ import io.kdump4j.setup.initramfs.InitramfsBuilder;
 import io.kdump4j.setup.initramfs.InitramfsReport;
 import io.kdump4j.setup.initramfs.InitramfsSpec;
 import io.kdump4j.setup.initramfs.JavaImage;
+import io.kdump4j.setup.initramfs.KernelModules;
+import io.kdump4j.setup.initramfs.TargetFilesystem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,6 +85,7 @@ final class InitramfsCommand implements Callable<Integer> {
         Kdump4jConfig c = Kdump4jConfig.load(config);
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : InstalledKernel.of(r).modules();
+        c = resolveTargets(c, Files.isDirectory(mods) ? KernelModules.open(mods) : null);
         InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
                 noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
                         "io.kdump4j.cli/io.kdump4j.cli.Main"),
@@ -101,13 +104,65 @@ final class InitramfsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * {@code target = auto}: the file system holding {@code path} on this machine, found by UUID in
+     * the capture kernel, {@code path} made relative to it, its drivers added to the modules;
+     * {@code root_target = auto} with {@code failure_action = dump_to_rootfs}: the file system
+     * of /, likewise. A resolved driver the capture kernel has neither as a module nor built in
+     * is left out with a note (it is built into this kernel under another name, or not needed).
+     */
+    private static Kdump4jConfig resolveTargets(Kdump4jConfig c, KernelModules km) throws IOException {
+        boolean auto = c.target().equals(Kdump4jConfig.AUTO);
+        boolean rootAuto = c.rootTarget().equals(Kdump4jConfig.AUTO) && c.failureAction().equals("dump_to_rootfs");
+        if (!auto && !rootAuto) {
+            return c;
+        }
+        List<String> more = new ArrayList<>();
+        String target = c.target();
+        String path = c.path();
+        if (auto) {
+            TargetFilesystem t = TargetFilesystem.resolve(Path.of(c.path()));
+            target = t.device();
+            path = t.pathInside();
+            more.addAll(t.modules());
+            note(c.path() + " is on " + t.fsType() + " " + t.device() + " (mounted on " + t.mountPoint()
+                    + "): the capture kernel saves into " + path + " there", t.notes());
+        }
+        String root = c.rootTarget();
+        if (rootAuto) {
+            TargetFilesystem t = TargetFilesystem.resolve(Path.of("/var/crash"));
+            root = t.device();
+            more.addAll(t.modules());
+            note("dump_to_rootfs: the root file system is " + t.fsType() + " " + t.device(), t.notes());
+        }
+        List<String> usable = new ArrayList<>();
+        for (String m : more) {
+            if (km == null || km.has(m) || km.isBuiltin(m)) {
+                usable.add(m);
+            } else {
+                System.err.println("kdump4j initramfs: note: driver " + m + " is neither a module nor built in of "
+                        + km.dir() + "; not added");
+            }
+        }
+        return c.resolved(target, path, root, usable);
+    }
+
+    private static void note(String what, List<String> notes) {
+        System.err.println("kdump4j initramfs: " + what);
+        notes.forEach(n -> System.err.println("kdump4j initramfs: note: " + n));
+    }
+
     /** The kernel config travels with the image so that kdump4j check works in the guest. */
     private static Map<String, Path> configFile(String release, Path given) {
         Path p = given != null ? given : InstalledKernel.of(release).config();
         return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
     }
 
-    /** The jars kdump4j runs from (its module path), to bundle as they are. */
+    /**
+     * The jars kdump4j runs from (its module path), to bundle as they are; not JLine's: the
+     * capture kernel's console is serial and gets plain progress lines (the two jars are 0.45 MiB less to hold
+     * in the crashkernel reservation).
+     */
     private static List<Path> ownJars() throws IOException {
         String mp = System.getProperty("jdk.module.path");
         if (mp == null || mp.isBlank()) {
@@ -118,12 +173,16 @@ final class InitramfsCommand implements Callable<Integer> {
             Path p = Path.of(e);
             if (Files.isDirectory(p)) {
                 try (var s = Files.list(p)) {
-                    s.filter(x -> x.toString().endsWith(".jar")).sorted().forEach(jars::add);
+                    s.filter(x -> x.toString().endsWith(".jar") && !jline(x)).sorted().forEach(jars::add);
                 }
-            } else if (e.endsWith(".jar")) {
+            } else if (e.endsWith(".jar") && !jline(p)) {
                 jars.add(p);
             }
         }
         return jars;
+    }
+
+    private static boolean jline(Path jar) {
+        return jar.getFileName().toString().startsWith("jline-");
     }
 }

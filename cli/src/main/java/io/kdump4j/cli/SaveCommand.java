@@ -106,7 +106,7 @@ final class SaveCommand implements Callable<Integer> {
                 warn("the dump's kernel cannot be read (" + e.getMessage() + "): pages are not classified and "
                         + "the kernel log is not saved");
             }
-            SaveProgress progress = new SaveProgress(err, System.console() != null && System.console().isTerminal());
+            SaveProgress progress = new SaveProgress(err, ProgressMode.current());
             options = options.withListener(new ProgressListener() {
                 @Override
                 public void progress(Progress p) {

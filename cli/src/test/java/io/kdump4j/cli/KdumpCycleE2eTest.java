@@ -76,8 +76,8 @@ class KdumpCycleE2eTest {
         Path disk = E2eHarness.disk(work, staging);
 
         Path console = work.resolve("console.log");
-        Map<String, Double> events = E2eHarness.runQemu(E2eHarness.x86Qemu(kernelDir, initrd, disk, CRASHKERNEL), console,
-                QEMU_TIMEOUT_S);
+        List<String> qemu = E2eHarness.x86Qemu(kernelDir, initrd, disk, CRASHKERNEL);
+        Map<String, Double> events = E2eHarness.runQemu(qemu, console, QEMU_TIMEOUT_S);
         String log = Files.readString(console);
         System.out.println("e2e: events (host seconds) " + events);
         System.out.println("e2e: console tail:\n" + String.join("\n", E2eHarness.tail(log, 25)));
@@ -101,9 +101,17 @@ class KdumpCycleE2eTest {
             assertTrue(log.contains("pages compressed by libdeflate, level 1"), "zlib pages not by libdeflate: " + console);
         }
         String name = captureJava ? "vmcore" : "vmcore.elf";
+        // The dump lands in a new dated directory with its log and status (kdump-tools' layout).
+        List<String> dirs = dumpDirs(disk);
+        assertEquals(1, dirs.size(), "one crash, one dump directory: " + dirs);
+        assertTrue(log.contains("KDUMP4J dump-dir dir=/kdump4j/" + dirs.get(0)), "the console names another dir: " + dirs);
+        String status = status(disk, dirs.get(0));
+        assertTrue(status.contains("\"status\": \"complete\"") && status.contains("\"saver\": \"" + method + "\"")
+                && status.contains("\"file\": \"" + name + "\""), status);
         Path saved = work.resolve(name);
         Files.deleteIfExists(saved);
-        Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/" + name + " " + saved, disk.toString()));
+        Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/" + dirs.get(0) + "/" + name + " " + saved, disk.toString()));
+        assertTrue(status.contains("\"bytes\": " + Files.size(saved) + ","), status + " vs " + Files.size(saved));
         long size = Files.size(saved);
         String sizeLine = log.lines().filter(l -> l.contains("KDUMP4J vmcore size=")).findFirst().orElseThrow();
         long vmcoreSize = Long.parseLong(sizeLine.replaceAll(".*size=(\\d+).*", "$1"));
@@ -152,6 +160,59 @@ class KdumpCycleE2eTest {
         double panicToSaved = events.get("save-done") - events.get("kernel-panic");
         System.out.printf(Locale.ROOT, "e2e: panic-to-saved %.2f s, crashkernel=%s, qemu total %.2f s%n",
                 panicToSaved, CRASHKERNEL, events.get("qemu-exit"));
+        if (syscall.equals("auto") && captureJava) {
+            secondCrashKeepsTheFirst(qemu, work, disk, dirs.get(0));
+        }
+    }
+
+    /**
+     * The same machine crashes again (a second QEMU run on the same disk: the first kernel boots,
+     * loads, crashes; the capture kernel saves): a second complete dump in its own dated
+     * directory, the first one untouched (keep = 0: every dump is kept).
+     */
+    static void secondCrashKeepsTheFirst(List<String> qemu, Path work, Path disk, String first) throws Exception {
+        Path before = work.resolve("first-status.json");
+        Files.writeString(before, status(disk, first));
+        Path console = work.resolve("console-2.log");
+        Map<String, Double> events = E2eHarness.runQemu(qemu, console, QEMU_TIMEOUT_S);
+        String log = Files.readString(console);
+        System.out.println("e2e: second crash, events (host seconds) " + events);
+        assertTrue(log.contains("save-done method=kdump4j"), "the second capture did not save: " + console);
+        List<String> dirs = dumpDirs(disk);
+        assertEquals(2, dirs.size(), "two crashes, two dump directories: " + dirs);
+        assertEquals(first, dirs.get(0), "the first dump directory is still there, oldest first");
+        assertEquals(Files.readString(before), status(disk, first), "the first dump's status is untouched");
+        String status = status(disk, dirs.get(1));
+        assertTrue(status.contains("\"status\": \"complete\"") && status.contains("\"saver\": \"kdump4j\""), status);
+        Path saved = work.resolve("vmcore-2");
+        Files.deleteIfExists(saved);
+        Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/" + dirs.get(1) + "/vmcore " + saved, disk.toString()));
+        try (DumpFile d = Dumps.open(saved)) {
+            assertTrue(!d.details().incomplete(), "the second dump is marked incomplete");
+            List<String> messages = KernelLog.read(KernelDump.open(d)).stream().map(LogRecord::message).toList();
+            assertTrue(messages.contains("Kernel panic - not syncing: sysrq triggered crash"), "no panic in the second dump");
+        }
+        System.out.printf(Locale.ROOT, "e2e: second crash saved in %s, panic-to-saved %.2f s, qemu total %.2f s%n",
+                dirs.get(1), events.get("save-done") - events.get("kernel-panic"), events.get("qemu-exit"));
+    }
+
+    /** The dated dump directories under /kdump4j on the disk image, oldest first (debugfs ls -p). */
+    static List<String> dumpDirs(Path disk) throws IOException {
+        String ls = Fixtures.run(List.of("debugfs", "-R", "ls -p /kdump4j", disk.toString()));
+        List<String> out = new ArrayList<>();
+        for (String line : ls.lines().toList()) {
+            String[] f = line.split("/");
+            // /inode/mode/uid/gid/name/size/: directories have mode 040xxx
+            if (f.length >= 6 && f[2].startsWith("040") && f[5].matches("\\d{8}-\\d{6}(-\\d+)?")) {
+                out.add(f[5]);
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
+    /** The status.json of a dump directory on the disk image. */
+    static String status(Path disk, String dir) throws IOException {
+        return Fixtures.run(List.of("debugfs", "-R", "cat /kdump4j/" + dir + "/status.json", disk.toString()));
     }
 
     /** tests/e2e/first-boot.sh, with {@code kdump4j load --syscall SYSCALL} unless auto. */

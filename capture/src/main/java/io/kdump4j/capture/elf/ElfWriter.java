@@ -202,6 +202,8 @@ public final class ElfWriter {
             frames += builder.endPfn(r) - builder.firstPfn(r);
         }
         stats.pagesTotal(frames);
+        // ELF output classifies as it goes: every frame of a region is a candidate read (an upper bound).
+        stats.plan(frames * facts.pageSize());
         PageReader reader = new PageReader(memory);
         stats.track(reader, sink::bytesOut);
         try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),

@@ -121,6 +121,7 @@ public final class KdumpWriter {
         try {
             writeHeaders();
             planned = writeBitmaps();
+            stats.plan(planned * pageSize);
             layout = layout.withDescSlots(planned);
             if (sink.seekable()) {
                 reserveDescriptors();

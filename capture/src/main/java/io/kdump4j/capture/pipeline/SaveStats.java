@@ -23,6 +23,7 @@ public final class SaveStats {
     private long nextReport;
     private PageReader reader;
     private java.util.function.LongSupplier bytesOut = () -> 0;
+    private long bytesToRead;
 
     public SaveStats(int dumpLevel, long pagesTotal, ProgressListener listener) {
         this.dumpLevel = dumpLevel;
@@ -51,6 +52,15 @@ public final class SaveStats {
     /** Corrects the total once a writer knows it better (an ELF dump may describe a frame twice). */
     public void pagesTotal(long total) {
         this.pagesTotal = total;
+    }
+
+    /**
+     * The bytes the save will read, once a writer knows which frames it keeps (after the
+     * kdump writer's bitmaps); progress is reported in these from then on.
+     */
+    public void plan(long bytes) {
+        this.bytesToRead = Math.max(0, bytes);
+        report();
     }
 
     /** Counts a frame handled with this class. */
@@ -92,7 +102,8 @@ public final class SaveStats {
     }
 
     public void report() {
-        listener.progress(new ProgressListener.Progress(dumpLevel, pagesDone, pagesTotal, bytesIn(), bytesOut.getAsLong()));
+        listener.progress(new ProgressListener.Progress(dumpLevel, pagesDone, pagesTotal, bytesIn(), bytesOut.getAsLong(),
+                bytesToRead));
     }
 
     public long bytesIn() {

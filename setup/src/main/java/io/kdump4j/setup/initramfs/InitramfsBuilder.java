@@ -1,5 +1,6 @@
 package io.kdump4j.setup.initramfs;
 
+import io.kdump4j.setup.config.Kdump4jConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,6 +91,10 @@ public final class InitramfsBuilder {
             }
         }
 
+        if (spec.config().target().equals(Kdump4jConfig.AUTO)) {
+            throw new IOException("target = auto is resolved to the file system holding path (" + spec.config().path()
+                    + ") by kdump4j initramfs on the machine whose disk it is; give the builder a resolved target");
+        }
         List<String> moduleNames = new ArrayList<>();
         group = MODULES;
         if (spec.modulesDir() != null && !spec.config().modules().isEmpty()) {
@@ -108,6 +113,7 @@ public final class InitramfsBuilder {
         }
         group = ESSENTIAL;
         put("init", new Bytes(0755, InitScript.render(spec.config(), moduleNames, java).getBytes(StandardCharsets.UTF_8)));
+        put(InitScript.STEPS, new Bytes(0644, InitScript.steps().getBytes(StandardCharsets.UTF_8)));
         put("etc/kdump4j.conf", new Bytes(0644, configText(spec).getBytes(StandardCharsets.UTF_8)));
         if (spec.firstBoot() != null) {
             put("etc/kdump4j/first-boot", new Bytes(0755, spec.firstBoot().getBytes(StandardCharsets.UTF_8)));
@@ -160,7 +166,10 @@ public final class InitramfsBuilder {
                 + "\ncodec = " + c.codec() + "\nfailure_action = " + c.failureAction()
                 + "\nfinal_action = " + c.finalAction() + "\nappend = " + String.join(" ", c.append())
                 + "\nmodules = " + String.join(" ", c.modules()) + "\nkernel = " + c.kernel()
-                + "\ninitrd = " + c.initrd() + "\n";
+                + "\ninitrd = " + c.initrd() + "\nkeep = " + c.retention().keep()
+                + "\nmin_free = " + c.retention().minFreeMib() + "\nwatchdog = " + c.retention().watchdogSeconds()
+                + "\nsave_timeout = " + c.retention().saveTimeoutSeconds()
+                + "\nfallback_margin = " + c.retention().fallbackMarginMib() + "\nroot_target = " + c.rootTarget() + "\n";
     }
 
     private InitramfsReport write(InitramfsSpec spec, List<String> modules, long javaBytes) throws IOException {

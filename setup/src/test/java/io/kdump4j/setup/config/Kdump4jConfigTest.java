@@ -33,6 +33,33 @@ class Kdump4jConfigTest {
     }
 
     @Test
+    void theDefaultIsVarCrashOnItsOwnFileSystemKeptForever() throws IOException {
+        Kdump4jConfig d = Kdump4jConfig.parse("t", "");
+        assertEquals(Kdump4jConfig.AUTO, d.target());
+        assertEquals("/var/crash", d.path());
+        assertEquals(new Kdump4jConfig.Retention(0, 0, 120, 0, 64), d.retention());
+        Kdump4jConfig c = Kdump4jConfig.parse("t", """
+                keep = 2
+                min_free = 1024
+                watchdog = 30
+                save_timeout = 3600
+                fallback_margin = 128
+                failure_action = dump_to_rootfs
+                root_target = LABEL=root
+                """);
+        assertEquals(new Kdump4jConfig.Retention(2, 1024, 30, 3600, 128), c.retention());
+        assertEquals("dump_to_rootfs", c.failureAction());
+        assertEquals("LABEL=root", c.rootTarget());
+        Kdump4jConfig r = c.resolved("UUID=x", "/crash", "UUID=y", List.of("nvme", "virtio_pci"));
+        assertEquals(List.of("UUID=x", "/crash", "UUID=y"), List.of(r.target(), r.path(), r.rootTarget()));
+        assertEquals(List.of("virtio_pci", "virtio_blk", "ext4", "nvme"), r.modules());
+        IOException e = assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "keep = -1\n"));
+        assertTrue(e.getMessage().contains("keep must be a whole number"), e.getMessage());
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "watchdog = soon\n"));
+        assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "final_action = dump_to_rootfs\n"));
+    }
+
+    @Test
     void rejectsTyposAndBadValues() {
         IOException e = assertThrows(IOException.class, () -> Kdump4jConfig.parse("f", "targt = /dev/sdb\n"));
         assertTrue(e.getMessage().contains("targt"), e.getMessage());

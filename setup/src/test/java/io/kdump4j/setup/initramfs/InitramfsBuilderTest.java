@@ -20,8 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
  * by GNU cpio: essentials first, modules in load order, same bytes twice, /init valid sh.
  */
 class InitramfsBuilderTest {
+    static final Kdump4jConfig CONFIG;
+
+    static {
+        try {
+            CONFIG = Kdump4jConfig.parse("test", """
+                    target = LABEL=kdump4j
+                    keep = 3
+                    min_free = 500
+                    failure_action = dump_to_rootfs
+                    root_target = UUID=0a1b2c3d-0000-4000-8000-00000000abcd
+                    """);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static InitramfsSpec spec(Path out, Path modules) {
-        Kdump4jConfig c = Kdump4jConfig.defaults();
+        Kdump4jConfig c = CONFIG;
         return new InitramfsSpec(out, c, null, modules, null, null, Map.of(), Compression.GZIP, Fixtures.cache());
     }
 
@@ -47,11 +63,24 @@ class InitramfsBuilderTest {
         String init = Files.readString(x.resolve("init"));
         assertTrue(init.startsWith("#!/bin/sh\n"));
         assertTrue(init.contains("TARGET='LABEL=kdump4j'"), init);
-        // The script parses: busybox sh -n.
+        assertTrue(init.contains("KEEP=3\nMIN_FREE=500\n"), init);
+        assertTrue(init.contains("ROOT_TARGET='UUID=0a1b2c3d-0000-4000-8000-00000000abcd'"), init);
+        assertTrue(init.contains(". /" + InitScript.STEPS + "\n"), init);
+        // The scripts parse: busybox sh -n.
         Fixtures.run(List.of("/bin/busybox", "sh", "-n", x.resolve("init").toString()));
+        Fixtures.run(List.of("/bin/busybox", "sh", "-n", x.resolve(InitScript.STEPS).toString()));
         // The config travels whole: every command in the capture kernel reads the same settings.
-        assertEquals(Kdump4jConfig.defaults(), Kdump4jConfig.load(x.resolve("etc/kdump4j.conf")));
+        assertEquals(CONFIG, Kdump4jConfig.load(x.resolve("etc/kdump4j.conf")));
         assertTrue(Files.isSymbolicLink(x.resolve("bin/sh")));
         assertEquals(Path.of("/bin/busybox"), Files.readSymbolicLink(x.resolve("bin/sh")));
+    }
+
+    /** {@code target = auto} is resolved by {@code kdump4j initramfs} on the machine; the builder refuses it unresolved. */
+    @Test
+    void anUnresolvedAutoTargetIsRefused(@TempDir Path tmp) {
+        InitramfsSpec s = new InitramfsSpec(tmp.resolve("a.img"), Kdump4jConfig.defaults(), null, null, null, null,
+                Map.of(), Compression.GZIP, Fixtures.cache());
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> InitramfsBuilder.build(s));
+        assertTrue(e.getMessage().contains("target = auto"), e.getMessage());
     }
 }

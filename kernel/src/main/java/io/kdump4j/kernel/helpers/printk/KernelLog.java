@@ -4,6 +4,9 @@ import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.kernel.KernelDump;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,16 +20,78 @@ public final class KernelLog {
     private KernelLog() {
     }
 
-    /** Every record, oldest first. */
+    /**
+     * Every record, oldest first. The walk is bounded by the ring's size (one pass over its
+     * descriptors or buffer), so a corrupted log ends in a {@link DumpFormatException}, never a loop.
+     */
     public static List<LogRecord> read(KernelDump k) throws IOException {
+        List<LogRecord> out = new ArrayList<>();
+        read(k, out, LogBudget.UNLIMITED);
+        return out;
+    }
+
+    /**
+     * The log as far as it can be read within {@code limit} of wall-clock time, for a capture,
+     * where the log may delay the dump by seconds but must never stop it. The walk runs on a
+     * daemon thread: it checks the deadline between records, and should a read block instead
+     * (a stuck device), it is abandoned after {@code limit} plus {@link #GRACE}. Never throws:
+     * what the walk read before an error, a corruption or the deadline is returned with the
+     * reason it stopped.
+     */
+    public static Partial readWithin(KernelDump k, Duration limit) {
+        List<LogRecord> out = Collections.synchronizedList(new ArrayList<>());
+        LogBudget budget = LogBudget.nanos(limit.toNanos());
+        String[] problem = new String[1];
+        Thread t = Thread.ofPlatform().daemon().name("kdump4j-kernel-log").unstarted(() -> {
+            try {
+                read(k, out, budget);
+            } catch (IOException | RuntimeException e) {
+                synchronized (problem) {
+                    problem[0] = e.getMessage() == null ? e.toString() : e.getMessage();
+                }
+            }
+        });
+        t.start();
+        try {
+            t.join(limit.plus(GRACE));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            budget.stop();
+            synchronized (out) {
+                return new Partial(List.copyOf(out), "reading the kernel log did not finish within "
+                        + limit.plus(GRACE).toMillis() + " ms: stopped after " + out.size() + " records");
+            }
+        }
+        synchronized (problem) {
+            return new Partial(List.copyOf(out), problem[0]);
+        }
+    }
+
+    /** How long a walk stuck in a read gets past its deadline before {@link #readWithin} abandons it. */
+    public static final Duration GRACE = Duration.ofSeconds(1);
+
+    /**
+     * The records read, oldest first, and why the walk stopped before the end ({@code null}
+     * when the log was read whole).
+     */
+    public record Partial(List<LogRecord> records, String problem) {
+        public boolean whole() {
+            return problem == null;
+        }
+    }
+
+    private static void read(KernelDump k, List<LogRecord> out, LogBudget budget) throws IOException {
         if (k.vmcoreinfo().symbol("prb").isPresent()) {
-            return PrintkRingbuffer.read(k);
+            PrintkRingbuffer.read(k, out, budget);
+        } else if (k.vmcoreinfo().symbol("log_first_idx").isPresent()) {
+            StructuredLogBuf.read(k, out, budget);
+        } else {
+            throw new DumpFormatException(k.dump().name(), -1, "no kernel log found: VMCOREINFO has neither "
+                    + "SYMBOL(prb) (Linux 5.10+) nor SYMBOL(log_first_idx) (Linux 3.5 .. 5.9); kernels before 3.5 "
+                    + "are not supported");
         }
-        if (k.vmcoreinfo().symbol("log_first_idx").isPresent()) {
-            return StructuredLogBuf.read(k);
-        }
-        throw new DumpFormatException(k.dump().name(), -1, "no kernel log found: VMCOREINFO has neither SYMBOL(prb) "
-                + "(Linux 5.10+) nor SYMBOL(log_first_idx) (Linux 3.5 .. 5.9); kernels before 3.5 are not supported");
     }
 
     /**

@@ -8,7 +8,6 @@ import io.kdump4j.kernel.Vmcoreinfo;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -48,7 +47,8 @@ final class PrintkRingbuffer {
     private PrintkRingbuffer() {
     }
 
-    static List<LogRecord> read(KernelDump k) throws IOException {
+    /** Appends every record, oldest first, to {@code out}, checking {@code budget} between descriptors. */
+    static void read(KernelDump k, List<LogRecord> out, LogBudget budget) throws IOException {
         Vmcoreinfo vi = k.vmcoreinfo();
         KernelMemory mem = k.memory();
         String src = k.dump().name();
@@ -98,15 +98,23 @@ final class PrintkRingbuffer {
         int flagsShift = 8 * ptrSize - 2;
         long idMask = ~(3L << flagsShift);
         long stateMask = 3;
-        // A longer tail..head distance than the ring holds is a corrupted ring; only the last
-        // `count` ids can match their descriptors anyway, the rest would be skipped as misses.
+        // Ids are masked to DESC_ID_MASK wherever the kernel makes one (DESC_ID()): state bits in
+        // head_id or tail_id are corruption (one flipped bit made this walk endless: the masked
+        // id it counts never reached an unmasked head). A longer tail..head distance than the
+        // ring holds is a corrupted ring too; only the last `count` ids can match their
+        // descriptors anyway, the rest would be skipped as misses. So the walk visits at most
+        // `count` descriptors.
+        headId &= idMask;
+        tailId &= idMask;
         long distance = (headId - tailId) & idMask;
         long id = distance >= count ? (headId - count + 1) & idMask : tailId;
 
-        List<LogRecord> out = new ArrayList<>();
         byte[] desc = new byte[descSize];
         byte[] info = new byte[infoSize];
-        while (true) {
+        for (long visited = 0; visited < count; visited++) {
+            if ((visited & 255) == 0) {
+                budget.check(src, out.size());
+            }
             long slot = Long.remainderUnsigned(id, count);
             mem.readVirtual(descs + slot * descSize, desc, 0, descSize);
             long sv = field(src, desc, stateOff, ptrSize, order);
@@ -146,11 +154,12 @@ final class PrintkRingbuffer {
                 }
             }
             if (id == headId) {
-                break;
+                return;
             }
             id = (id + 1) & idMask;
         }
-        return out;
+        throw corrupt(src, prbAddr, "the walk from tail_id to head_id did not end within the ring's " + count
+                + " descriptors");
     }
 
     /** A kernel pointer inside a structure copied from memory, tag bits stripped. */

@@ -10,7 +10,6 @@ import io.kdump4j.kernel.KernelMemory;
 import io.kdump4j.kernel.Vmcoreinfo;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
@@ -47,7 +46,8 @@ final class StructuredLogBuf {
     private StructuredLogBuf() {
     }
 
-    static List<LogRecord> read(KernelDump k) throws IOException {
+    /** Appends every record, oldest first, to {@code out}, checking {@code budget} between records. */
+    static void read(KernelDump k, List<LogRecord> out, LogBudget budget) throws IOException {
         Vmcoreinfo vi = k.vmcoreinfo();
         KernelMemory mem = k.memory();
         String src = k.dump().name();
@@ -78,11 +78,13 @@ final class StructuredLogBuf {
         }
         byte[] buf = mem.read(logBuf, (int) bufLen);
 
-        List<LogRecord> out = new ArrayList<>();
         long maxRecords = bufLen / hdrSize + 1;
         long ptr = first;
         long seq = 0;
         while (ptr != nextIdx) {
+            if ((seq & 255) == 0) {
+                budget.check(src, out.size());
+            }
             if (seq > maxRecords) {
                 throw corrupt(src, logBuf + ptr, "the record chain cycles (more than " + maxRecords
                         + " records in a " + bufLen + "-byte buffer)");
@@ -111,6 +113,5 @@ final class StructuredLogBuf {
             }
             ptr = following;
         }
-        return out;
     }
 }

@@ -181,6 +181,34 @@ class PrintkRingbufferTest {
         assertEquals(read(dump(corners(), ID_MASK - 1, 5, COUNT_BITS)), read(dump(corners(), 100, 5, COUNT_BITS)));
     }
 
+    /**
+     * One flipped state bit in head_id (bit 62): no masked id ever equals it. The walk used to
+     * count forever (a capture that never wrote its dump); now the state bits are masked off as
+     * the kernel's DESC_ID() does, and the log reads as before.
+     */
+    @Test
+    void stateBitsInHeadIdAreMaskedNotLoopedOn() throws IOException {
+        List<LogRecord> expected = read(dump(corners(), ID_MASK - 1, 5, COUNT_BITS));
+        assertEquals(expected, read(dump(corners(), ID_MASK - 1, 5 | (1L << 62), COUNT_BITS)));
+        assertEquals(expected, read(dump(corners(), (ID_MASK - 1) | (1L << 63), 5 | (3L << 62), COUNT_BITS)));
+    }
+
+    /**
+     * The largest ring the reader accepts (2^26 descriptors) whose ids never match: the walk is
+     * one pass, and a capture's deadline cuts it short with the reason instead of a wait.
+     */
+    @Test
+    void aDeadlineCutsALongWalkWithTheReason() throws IOException {
+        Path f = Files.write(tmp.resolve("big.elf"), dump(corners(), 6, 5, COUNT_BITS, 26));
+        try (KernelDump k = KernelDump.open(Dumps.open(f))) {
+            long t0 = System.nanoTime();
+            KernelLog.Partial p = KernelLog.readWithin(k, java.time.Duration.ofMillis(200));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 200 + KernelLog.GRACE.toMillis() + 500, ms + " ms");
+            assertTrue(!p.whole() && p.problem().contains("too long"), String.valueOf(p.problem()));
+        }
+    }
+
     @Test
     void hostileCountBitsIsAFormatError() {
         DumpFormatException e = assertThrows(DumpFormatException.class, () -> read(dump(corners(), 0, 5, COUNT_BITS, 40)));
