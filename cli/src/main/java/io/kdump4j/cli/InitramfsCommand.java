@@ -20,13 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kdump4j initramfs -o FILE}: the capture initramfs (busybox, modules, Java runtime,
+ * {@code kdump4j initramfs [-o FILE]}: the capture initramfs (busybox, modules, Java runtime,
  * kdump4j, /init) for the running kernel or the one given, following /etc/kdump4j.conf.
  */
 @Command(name = "initramfs", mixinStandardHelpOptions = true,
         description = "Write a capture initramfs: busybox, the target's kernel modules, a jlink'd Java runtime, kdump4j and /init.")
 final class InitramfsCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "initramfs to write")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "initramfs to write (default: the config's initrd for the release, /var/lib/kdump4j/initrd.img-<release>)")
     Path output;
 
     @Option(names = "--compression", paramLabel = "C", description = "gzip (default), zstd or none")
@@ -82,7 +83,11 @@ final class InitramfsCommand implements Callable<Integer> {
         Kdump4jConfig c = Kdump4jConfig.load(config);
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : Path.of("/lib/modules", r);
-        InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
+        Path out = output != null ? output : Path.of(c.initrd().replace("%r", r));
+        if (output == null && out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        InitramfsSpec spec = new InitramfsSpec(out, c, busybox, Files.isDirectory(mods) ? mods : null,
                 noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
                         "io.kdump4j.cli/io.kdump4j.cli.Main"),
                 firstBoot == null ? null : Files.readString(firstBoot), configFile(r, kernelConfig),

@@ -75,7 +75,7 @@ final class SaveCommand implements Callable<Integer> {
     @Option(names = "--makedumpfile-bytes",
             description = "Compress pages with makedumpfile's own compressors (zlib's deflate instead of "
                     + "libdeflate), so that each page is stored byte for byte as makedumpfile stores it. "
-                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1% larger).")
+                    + "Slower: by default zlib pages are written by libdeflate (same format, about 1%% larger).")
     boolean makedumpfileBytes;
 
     @Option(names = "--force", description = "Overwrite an existing TARGET.")
