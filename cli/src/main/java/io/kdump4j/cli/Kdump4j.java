@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
             UnloadCommand.class,
             StatusCommand.class,
             EstimateCommand.class,
+            EnableCommand.class,
+            DisableCommand.class,
+            TestCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -117,7 +117,7 @@ public final class Enabler {
         s.setProperty("initrds", String.join(":", initrds.stream().map(Path::toString).toList()));
         writeState(root, s);
         for (List<String> c : b.update(kernels)) {
-            r.run(c);
+            r.run(inRoot(root, c));
         }
         r.run(systemctl(root, "enable"));
         String reboot = "the kernel reserves crash kernel memory only while it boots: " + param
@@ -157,7 +157,7 @@ public final class Enabler {
         String before = Boolean.parseBoolean(state.getProperty("created")) ? null : state.getProperty("before");
         b.remove(before).apply();
         for (List<String> c : b.update(kernels(root))) {
-            r.run(c);
+            r.run(inRoot(root, c));
         }
         List<Path> initrds = new ArrayList<>();
         for (String p : state.getProperty("initrds", "").split(":")) {
@@ -169,6 +169,16 @@ public final class Enabler {
         String param = state.getProperty("parameter");
         return new Result(b.name(), "recorded by kdump4j enable", b.file(), param, initrds, ran,
                 "the memory " + param + " reserved stays reserved until the next boot");
+    }
+
+    /** The boot loader's tools run inside the root (chroot) when it is not this system's. */
+    private static List<String> inRoot(Path root, List<String> c) {
+        if (root.equals(Path.of("/"))) {
+            return c;
+        }
+        List<String> x = new ArrayList<>(List.of("chroot", root.toString()));
+        x.addAll(c);
+        return x;
     }
 
     private static List<String> systemctl(Path root, String verb) {

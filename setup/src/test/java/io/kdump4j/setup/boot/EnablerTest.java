@@ -64,7 +64,7 @@ class EnablerTest {
         assertEquals("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M\"",
                 Files.readString(root.resolve("etc/default/grub.d/kdump4j.cfg")).lines().reduce((a, b) -> b).orElseThrow());
         assertEquals("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n", Files.readString(root.resolve("etc/default/grub")));
-        assertTrue(ran.contains(List.of("update-grub")));
+        assertTrue(ran.contains(List.of("chroot", root.toString(), "update-grub")));
         assertTrue(ran.contains(List.of("systemctl", "--root=" + root, "enable", "kdump4j-load.service")));
         assertEquals(2, ran.stream().filter(c -> c.get(0).equals("kdump4j")).count(), "an initramfs per kernel");
         assertTrue(Files.isRegularFile(root.resolve("var/lib/kdump4j/initrd.img-6.12.117+deb13-amd64")));
@@ -74,7 +74,7 @@ class EnablerTest {
         assertFalse(Files.exists(root.resolve("etc/default/grub.d/kdump4j.cfg")));
         assertFalse(Files.exists(root.resolve("var/lib/kdump4j/initrd.img-6.1.0-56-amd64")));
         assertFalse(Files.exists(root.resolve(Enabler.STATE)));
-        assertEquals(List.of(List.of("systemctl", "--root=" + root, "disable", "kdump4j-load.service"), List.of("update-grub")), ran);
+        assertEquals(List.of(List.of("systemctl", "--root=" + root, "disable", "kdump4j-load.service"), List.of("chroot", root.toString(), "update-grub")), ran);
         assertEquals(2, d.initrds().size());
     }
 
@@ -91,7 +91,7 @@ class EnablerTest {
         assertTrue(text.contains("U_BOOT_PARAMETERS=\"${U_BOOT_PARAMETERS:-ro quiet} crashkernel=384M\" " + BootLoader.MARK));
         enable(); // again: one line, not two
         assertEquals(1, Files.readString(root.resolve("etc/default/u-boot")).lines().filter(l -> l.endsWith(BootLoader.MARK)).count());
-        assertTrue(ran.contains(List.of("u-boot-update")));
+        assertTrue(ran.contains(List.of("chroot", root.toString(), "u-boot-update")));
         Enabler.disable(root, runner);
         assertEquals(mine, Files.readString(root.resolve("etc/default/u-boot")));
     }
@@ -105,7 +105,7 @@ class EnablerTest {
         assertEquals("flash-kernel", enable().bootLoader());
         assertTrue(Files.readString(root.resolve("etc/default/flash-kernel"))
                 .endsWith("LINUX_KERNEL_CMDLINE=\"${LINUX_KERNEL_CMDLINE:-quiet} crashkernel=384M\" " + BootLoader.MARK + "\n"));
-        assertTrue(ran.contains(List.of("flash-kernel")));
+        assertTrue(ran.contains(List.of("chroot", root.toString(), "flash-kernel")));
         Enabler.disable(root, runner);
         assertEquals(mine, Files.readString(root.resolve("etc/default/flash-kernel")));
     }
@@ -117,7 +117,7 @@ class EnablerTest {
         file("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=UUID=abcd ro quiet crashkernel=128M\n");
         assertEquals("kernel-install", enable().bootLoader());
         assertEquals("root=UUID=abcd ro quiet crashkernel=384M\n", Files.readString(root.resolve("etc/kernel/cmdline")));
-        assertTrue(ran.contains(List.of("kernel-install", "add", "6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64")));
+        assertTrue(ran.contains(List.of("chroot", root.toString(), "kernel-install", "add", "6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64")));
         Enabler.disable(root, runner);
         assertFalse(Files.exists(root.resolve("etc/kernel/cmdline")));
     }
