@@ -69,7 +69,7 @@ class PreflightTest {
         Finding f = r.find("cmdline.crashkernel").orElseThrow();
         assertEquals(Severity.FAIL, f.severity());
         assertTrue(f.fix().contains("GRUB_CMDLINE_LINUX") && f.fix().contains("update-grub"));
-        assertTrue(f.fix().contains("setenv bootargs") && f.fix().contains("saveenv"));
+        assertTrue(f.fix().contains("kdump4j enable --crashkernel") && f.fix().contains("U_BOOT_PARAMETERS"));
         assertEquals(Severity.FAIL, r.find("reserved.size").orElseThrow().severity());
     }
 
