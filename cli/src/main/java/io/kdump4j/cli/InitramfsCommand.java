@@ -93,6 +93,11 @@ final class InitramfsCommand implements Callable<Integer> {
                 firstBoot == null ? null : Files.readString(firstBoot), configFile(r, kernelConfig),
                 Compression.parse(compression), cache);
         InitramfsReport rep = InitramfsBuilder.build(spec);
+        if (rep.modules().isEmpty()) {
+            System.err.println("kdump4j: warning: no kernel modules in " + rep.output() + " ("
+                    + (Files.isDirectory(mods) ? "the config's modules = is empty" : mods + " does not exist")
+                    + "): the capture kernel can reach the target only if its drivers are built in");
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("output", rep.output().toString());
         m.put("compressed_bytes", rep.compressedBytes());
@@ -109,6 +114,15 @@ final class InitramfsCommand implements Callable<Integer> {
     private static Map<String, Path> configFile(String release, Path given) {
         Path p = given != null ? given : Path.of("/boot/config-" + release);
         return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
+    }
+
+    /** kdump4j's jars, or none when it does not run from a module path. */
+    static List<Path> ownJarsOrNone() {
+        try {
+            return ownJars();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** The jars kdump4j runs from (its module path), to bundle as they are. */

@@ -59,13 +59,29 @@ class SetupCommandsTest {
 
     @Test
     void loadDryRunDerivesTheCommandLine(@TempDir Path tmp) throws IOException {
+        Path kernel = Files.writeString(tmp.resolve("vmlinuz-x"), "kernel");
+        Path initrd = Files.writeString(tmp.resolve("x.img"), "initrd");
         CliRun r = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
-                "--kernel", "/boot/vmlinuz-x", "--initrd", "/x.img", "--append", "nokaslr", "--json");
+                "--kernel", kernel.toString(), "--initrd", initrd.toString(), "--append", "nokaslr", "--json");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.out().contains("reset_devices nr_cpus=1 irqpoll cma=0"), r.out());
         assertTrue(r.out().contains("nokaslr\""), r.out());
         assertFalse(r.out().contains("crashkernel="), r.out());
         assertTrue(r.out().contains("\"loaded\": false"), r.out());
+    }
+
+    /** A dry run fails as the load would: a kernel or initramfs that does not exist (issue 13). */
+    @Test
+    void loadDryRunFailsLikeLoadOnMissingFiles(@TempDir Path tmp) throws IOException {
+        Path kernel = Files.writeString(tmp.resolve("vmlinuz-x"), "kernel");
+        CliRun noKernel = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
+                "--kernel", tmp.resolve("nope").toString(), "--initrd", kernel.toString());
+        assertEquals(ExitCodes.IO, noKernel.exitCode(), noKernel.out());
+        assertTrue(noKernel.stderr().contains("capture kernel not found"), noKernel.stderr());
+        CliRun noInitrd = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
+                "--kernel", kernel.toString(), "--initrd", tmp.resolve("none.img").toString());
+        assertEquals(ExitCodes.IO, noInitrd.exitCode(), noInitrd.out());
+        assertTrue(noInitrd.stderr().contains("capture initramfs not found"), noInitrd.stderr());
     }
 
     @Test
