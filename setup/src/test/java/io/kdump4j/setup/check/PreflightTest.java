@@ -146,6 +146,17 @@ class PreflightTest {
         assertTrue(Preflight.run(h, CheckOptions.defaults()).find("secure-boot").orElseThrow().found().contains("disabled"));
     }
 
+    /** A --target-dir that does not exist is a finding, not the free space of its parent's file system. */
+    @Test
+    void aMissingTargetDirectoryFails(@TempDir Path root) throws IOException {
+        HostFiles h = labGuest(root, "0");
+        CheckReport r = Preflight.run(h, CheckOptions.defaults().withTarget(root.resolve("var/crash"), 31));
+        Finding f = r.find("target.dir").orElseThrow();
+        assertEquals(Severity.FAIL, f.severity());
+        assertTrue(f.found().endsWith("var/crash: does not exist"), f.found());
+        assertTrue(r.find("target.space").isEmpty(), "no free-space OK for a folder that is not there");
+    }
+
     @Test
     void targetSpace(@TempDir Path root) throws IOException {
         HostFiles h = labGuest(root, "1");
