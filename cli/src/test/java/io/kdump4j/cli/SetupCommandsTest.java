@@ -107,6 +107,18 @@ class SetupCommandsTest {
         assertEquals(loaded ? 0 : 1, s.exitCode(), s.out());
     }
 
+    /** status names the initramfs for this kernel and the saved dumps (issue 13). */
+    @Test
+    void statusNamesTheInitramfsAndTheSavedDumps(@TempDir Path tmp) throws IOException {
+        Path crash = Files.createDirectories(tmp.resolve("crash/2026-12-01-22:58"));
+        Path conf = Files.writeString(tmp.resolve("k.conf"), "path = " + crash.getParent() + "\ninitrd = " + tmp + "/initrd.img-%r\n");
+        CliRun s = CliRun.of("status", "--json", "--config", conf.toString());
+        String release = HostFiles.live().readLine("/proc/sys/kernel/osrelease").orElse("");
+        assertTrue(s.out().contains("\"initrd\": \"" + tmp + "/initrd.img-" + release + "\""), s.out());
+        assertTrue(s.out().contains("\"initrd_present\": false"), s.out());
+        assertTrue(s.out().contains("2026-12-01-22:58"), s.out());
+    }
+
     @Test
     void initramfsWithoutJavaAndItsEstimate(@TempDir Path tmp) throws IOException {
         Assumptions.assumeTrue(Files.isRegularFile(Path.of("/bin/busybox")), "busybox-static is not installed (scripts/setup-e2e.sh)");
