@@ -9,7 +9,7 @@ import java.util.List;
  * so that the parameter survives kernel upgrades (a U-Boot {@code saveenv} does not: u-boot-menu
  * and flash-kernel rewrite the boot script on the next kernel).
  */
-public sealed interface BootLoader permits Grub, UBootMenu, FlashKernel, KernelInstall {
+public sealed interface BootLoader permits Grub, DefaultsFile, KernelInstall {
     /** The marker that ends every line kdump4j adds to a shared file. */
     String MARK = "# added by kdump4j enable; kdump4j disable removes it";
 

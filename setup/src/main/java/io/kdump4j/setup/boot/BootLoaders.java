@@ -35,10 +35,10 @@ public final class BootLoaders {
             return new Detection(new Grub(root), "GRUB: /boot/grub/grub.cfg, update-grub");
         }
         if (Files.isRegularFile(root.resolve("etc/default/flash-kernel")) && tool(root, "flash-kernel")) {
-            return new Detection(new FlashKernel(root), "flash-kernel: /etc/default/flash-kernel");
+            return new Detection(DefaultsFile.flashKernel(root), "flash-kernel: /etc/default/flash-kernel");
         }
         if (Files.isRegularFile(root.resolve("boot/extlinux/extlinux.conf")) && tool(root, "u-boot-update")) {
-            return new Detection(new UBootMenu(root), "u-boot-menu: /boot/extlinux/extlinux.conf, u-boot-update");
+            return new Detection(DefaultsFile.uBootMenu(root), "u-boot-menu: /boot/extlinux/extlinux.conf, u-boot-update");
         }
         String hint = Files.isRegularFile(root.resolve("boot/extlinux/extlinux.conf"))
                 ? " (/boot/extlinux/extlinux.conf is there but no u-boot-update: install u-boot-menu, or edit that file by hand)"

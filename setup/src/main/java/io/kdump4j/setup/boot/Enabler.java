@@ -145,8 +145,8 @@ public final class Enabler {
         };
         BootLoader b = switch (state.getProperty("bootloader", "")) {
             case "grub" -> new Grub(root);
-            case "u-boot-menu" -> new UBootMenu(root);
-            case "flash-kernel" -> new FlashKernel(root);
+            case "u-boot-menu" -> DefaultsFile.uBootMenu(root);
+            case "flash-kernel" -> DefaultsFile.flashKernel(root);
             case "kernel-install" -> new KernelInstall(root);
             default -> throw new IOException(root.resolve(STATE) + ": unknown bootloader " + state.getProperty("bootloader"));
         };
