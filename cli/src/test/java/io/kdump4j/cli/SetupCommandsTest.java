@@ -37,11 +37,27 @@ class SetupCommandsTest {
     @Test
     void checkReadyAsJson(@TempDir Path tmp) throws IOException {
         Path root = labGuest(tmp.resolve("root"));
+        write(root, "boot/vmlinuz-6.1.0-56-amd64", "kernel");
+        write(root, "var/lib/kdump4j/initrd.img-6.1.0-56-amd64", "initramfs");
+        write(root, "etc/systemd/system/multi-user.target.wants/kdump4j-load.service", "[Unit]\n");
         CliRun r = CliRun.of("check", "--root", root.toString(), "--config", tmp.resolve("none.conf").toString(),
                 "--kernel-config", Fixtures.dir("x86_64-6.1.0-56-amd64/kernel/config.xz").toString(), "--json");
         assertEquals(0, r.exitCode(), r.out() + r.stderr());
         assertTrue(r.out().contains("\"verdict\": \"ready\""), r.out());
         assertTrue(r.out().contains("\"id\": \"reserved.iomem\""), r.out());
+    }
+
+    /** check covers the capture path: the config's kernel and initramfs for this release, the unit (issue 13). */
+    @Test
+    void checkFailsWithoutTheCaptureInitramfsAndWarnsWithoutTheUnit(@TempDir Path tmp) throws IOException {
+        Path root = labGuest(tmp.resolve("root"));
+        write(root, "boot/vmlinuz-6.1.0-56-amd64", "kernel");
+        CliRun r = CliRun.of("check", "--root", root.toString(), "--config", tmp.resolve("none.conf").toString(),
+                "--kernel-config", Fixtures.dir("x86_64-6.1.0-56-amd64/kernel/config.xz").toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL    capture.initrd         /var/lib/kdump4j/initrd.img-6.1.0-56-amd64: does not exist"), r.out());
+        assertTrue(r.out().contains("WARNING unit.enabled"), r.out());
+        assertTrue(r.out().contains("OK      capture.kernel"), r.out());
     }
 
     @Test
