@@ -5,7 +5,7 @@
 # (scripts/setup-e2e.sh). JDK 25 (Temurin) is expected beside Debian's Java 17.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(maven makedumpfile crash zstd xz-utils python3-libkdumpfile libdeflate0)
+packages=(maven makedumpfile crash zstd xz-utils python3-libkdumpfile libdeflate0 lintian asciidoctor)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

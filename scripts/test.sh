@@ -4,7 +4,8 @@
 # libkdumpfile), the QEMU kdump cycle and the kernel matrix (-Pe2e; needs scripts/setup.sh first;
 # the matrix fetches its kernels itself with scripts/fetch-kernel.sh). A developer skips the
 # matrix with `scripts/test.sh -Dkdump4j.matrix=false`; CI=true runs it regardless. First the crash
-# lab (lab/crashlab/run.sh) when scripts/setup-crashlab.sh prepared it.
+# lab (lab/crashlab/run.sh) when scripts/setup-crashlab.sh prepared it. Then the Debian
+# package (scripts/test-package.sh, from the jars just built: about 2-4 minutes on 2 cores).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-java.sh"
@@ -16,4 +17,5 @@ cd "$root"
 if [ -s "${KDUMP4J_CACHE:-$HOME/.cache/kdump4j}/crashlab/kernels" ]; then
   lab/crashlab/run.sh || echo "test: a crash-lab run failed (CrashlabTest names it)" >&2
 fi
-exec mvn -B -ntp -Pe2e verify "$@"
+mvn -B -ntp -Pe2e verify "$@"
+KDUMP4J_PACKAGE_REUSE=1 "$root/scripts/test-package.sh"

@@ -9,6 +9,7 @@ module io.kdump4j.setup {
     requires org.tukaani.xz;
     requires aircompressor.v3;
 
+    exports io.kdump4j.setup.boot;
     exports io.kdump4j.setup.check;
     exports io.kdump4j.setup.config;
     exports io.kdump4j.setup.elfcore;

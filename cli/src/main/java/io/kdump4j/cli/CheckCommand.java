@@ -1,6 +1,7 @@
 package io.kdump4j.cli;
 
 import io.kdump4j.analyze.Json;
+import io.kdump4j.setup.check.CapturePath;
 import io.kdump4j.setup.check.CheckOptions;
 import io.kdump4j.setup.check.CheckReport;
 import io.kdump4j.setup.check.Finding;
@@ -8,6 +9,7 @@ import io.kdump4j.setup.check.HostFiles;
 import io.kdump4j.setup.check.Preflight;
 import io.kdump4j.setup.check.Severity;
 import io.kdump4j.setup.config.Kdump4jConfig;
+import io.kdump4j.setup.initramfs.InitramfsFreshness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,6 +56,14 @@ final class CheckCommand implements Callable<Integer> {
             o = o.withTarget(targetDir, c.dumpLevel());
         }
         CheckReport r = Preflight.run(host, o);
+        String release = host.readLine("/proc/sys/kernel/osrelease").orElse("");
+        if (!release.isEmpty()) {
+            // The capture path (issue 13): kernel image and initramfs there and current, the unit enabled.
+            List<Finding> all = new java.util.ArrayList<>(r.findings());
+            all.addAll(CapturePath.check(host, c.kernelFor(release), initrd, InitramfsFreshness.inputs(config,
+                    InitramfsCommand.ownJarsOrNone(), host.path("/lib/modules/" + release))));
+            r = new CheckReport(all);
+        }
         System.out.print(json ? Json.write(toJson(r)) : toText(r));
         return r.exitCode();
     }

@@ -23,13 +23,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kdump4j initramfs -o FILE}: the capture initramfs (busybox, modules, Java runtime,
+ * {@code kdump4j initramfs [-o FILE]}: the capture initramfs (busybox, modules, Java runtime,
  * kdump4j, /init) for the running kernel or the one given, following /etc/kdump4j.conf.
  */
 @Command(name = "initramfs", mixinStandardHelpOptions = true,
         description = "Write a capture initramfs: busybox, the target's kernel modules, a jlink'd Java runtime, kdump4j and /init.")
 final class InitramfsCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "initramfs to write")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "initramfs to write (default: the config's initrd for the release, /var/lib/kdump4j/initrd.img-<release>)")
     Path output;
 
     @Option(names = "--compression", paramLabel = "C", description = "gzip (default), zstd or none")
@@ -86,12 +87,21 @@ final class InitramfsCommand implements Callable<Integer> {
         String r = release != null ? release : Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         Path mods = modulesDir != null ? modulesDir : InstalledKernel.of(r).modules();
         c = resolveTargets(c, Files.isDirectory(mods) ? KernelModules.open(mods) : null);
-        InitramfsSpec spec = new InitramfsSpec(output, c, busybox, Files.isDirectory(mods) ? mods : null,
+        Path out = output != null ? output : Path.of(c.initrd().replace("%r", r));
+        if (output == null && out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        InitramfsSpec spec = new InitramfsSpec(out, c, busybox, Files.isDirectory(mods) ? mods : null,
                 noJava ? null : new JavaImage(jdk, targetJmods, sysroot, jars.isEmpty() ? ownJars() : jars,
                         "io.kdump4j.cli/io.kdump4j.cli.Main"),
                 firstBoot == null ? null : Files.readString(firstBoot), configFile(r, kernelConfig),
                 Compression.parse(compression), cache);
         InitramfsReport rep = InitramfsBuilder.build(spec);
+        if (rep.modules().isEmpty()) {
+            System.err.println("kdump4j: warning: no kernel modules in " + rep.output() + " ("
+                    + (Files.isDirectory(mods) ? "the config's modules = is empty" : mods + " does not exist")
+                    + "): the capture kernel can reach the target only if its drivers are built in");
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("output", rep.output().toString());
         m.put("compressed_bytes", rep.compressedBytes());
@@ -156,6 +166,15 @@ final class InitramfsCommand implements Callable<Integer> {
     private static Map<String, Path> configFile(String release, Path given) {
         Path p = given != null ? given : InstalledKernel.of(release).config();
         return Files.isReadable(p) ? Map.of("boot/config-" + release, p) : Map.of();
+    }
+
+    /** kdump4j's jars, or none when it does not run from a module path. */
+    static List<Path> ownJarsOrNone() {
+        try {
+            return ownJars();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /**

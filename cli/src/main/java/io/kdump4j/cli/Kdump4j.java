@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The root command: {@code kdump4j <subcommand>}. */
 @Command(name = "kdump4j",
         mixinStandardHelpOptions = true,
-        versionProvider = Kdump4j.Version.class,
+        versionProvider = Kdump4jVersion.class,
         description = "Linux kernel crash dumps: read, save and analyse them.",
         subcommands = {
             InfoCommand.class,
@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
             UnloadCommand.class,
             StatusCommand.class,
             EstimateCommand.class,
+            EnableCommand.class,
+            DisableCommand.class,
+            TestCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -46,14 +49,5 @@ public final class Kdump4j implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
-    }
-
-    /** Prints the version from the jar manifest, or "dev". */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Kdump4j.class.getPackage().getImplementationVersion();
-            return new String[] {"kdump4j " + (v == null ? "dev" : v)};
-        }
     }
 }

@@ -94,8 +94,31 @@ final class LoadCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--arch: x86_64 or aarch64, not " + arch);
         }
+        if (!Files.isRegularFile(k)) {
+            throw new IOException(k + ": capture kernel not found");
+        }
+        String rebuild = null;
+        if (initrd == null && root == null && emitLoader == null && i.startsWith("/var/lib/kdump4j")) {
+            // An initramfs kdump4j manages (the config's, in its own folder) follows the config, kdump4j and the
+            // kernel's modules: rebuilt when older than one of them (one elsewhere, e.g. a test image's, is left be).
+            rebuild = io.kdump4j.setup.initramfs.InitramfsFreshness.staleBecause(i, io.kdump4j.setup.initramfs
+                    .InitramfsFreshness.inputs(config, InitramfsCommand.ownJarsOrNone(), Path.of("/lib/modules", release)))
+                    .orElse(null);
+        }
+        if (rebuild != null && !dryRun) {
+            System.err.println("kdump4j: rebuilding the capture initramfs: " + rebuild);
+            int rc = Main.run("initramfs", "--kernel-release", release, "--config", config.toString(), "-o", i.toString());
+            if (rc != ExitCodes.OK) {
+                throw new IOException(i + ": could not rebuild the capture initramfs (kdump4j initramfs exit " + rc + ")");
+            }
+        } else if (rebuild == null && !Files.isRegularFile(i)) {
+            throw new IOException(i + ": capture initramfs not found (kdump4j initramfs builds it)");
+        }
         String cmdline = CaptureLoader.commandLine(host, arch, extra);
         Map<String, Object> m = new LinkedHashMap<>();
+        if (rebuild != null) {
+            m.put("rebuild", rebuild);
+        }
         m.put("kernel", k.toString());
         m.put("initrd", i.toString());
         m.put("cmdline", cmdline);
@@ -134,6 +157,9 @@ final class LoadCommand implements Callable<Integer> {
         if (json) {
             System.out.print(Json.write(m));
         } else {
+            if (rebuild != null && dryRun) {
+                System.out.println("would rebuild the capture initramfs first: " + rebuild);
+            }
             System.out.println((dryRun ? (emitLoader != null ? "wrote loader " + emitLoader + " for " : "would load ")
                     : "loaded ") + k + " + " + i + (m.containsKey("syscall") ? " with " + m.get("syscall") : "")
                     + "\ncmdline: " + cmdline);

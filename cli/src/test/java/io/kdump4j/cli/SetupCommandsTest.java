@@ -37,11 +37,27 @@ class SetupCommandsTest {
     @Test
     void checkReadyAsJson(@TempDir Path tmp) throws IOException {
         Path root = labGuest(tmp.resolve("root"));
+        write(root, "boot/vmlinuz-6.1.0-56-amd64", "kernel");
+        write(root, "var/lib/kdump4j/initrd.img-6.1.0-56-amd64", "initramfs");
+        write(root, "etc/systemd/system/multi-user.target.wants/kdump4j-load.service", "[Unit]\n");
         CliRun r = CliRun.of("check", "--root", root.toString(), "--config", tmp.resolve("none.conf").toString(),
                 "--kernel-config", Fixtures.dir("x86_64-6.1.0-56-amd64/kernel/config.xz").toString(), "--json");
         assertEquals(0, r.exitCode(), r.out() + r.stderr());
         assertTrue(r.out().contains("\"verdict\": \"ready\""), r.out());
         assertTrue(r.out().contains("\"id\": \"reserved.iomem\""), r.out());
+    }
+
+    /** check covers the capture path: the config's kernel and initramfs for this release, the unit (issue 13). */
+    @Test
+    void checkFailsWithoutTheCaptureInitramfsAndWarnsWithoutTheUnit(@TempDir Path tmp) throws IOException {
+        Path root = labGuest(tmp.resolve("root"));
+        write(root, "boot/vmlinuz-6.1.0-56-amd64", "kernel");
+        CliRun r = CliRun.of("check", "--root", root.toString(), "--config", tmp.resolve("none.conf").toString(),
+                "--kernel-config", Fixtures.dir("x86_64-6.1.0-56-amd64/kernel/config.xz").toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL    capture.initrd         /var/lib/kdump4j/initrd.img-6.1.0-56-amd64: does not exist"), r.out());
+        assertTrue(r.out().contains("WARNING unit.enabled"), r.out());
+        assertTrue(r.out().contains("OK      capture.kernel"), r.out());
     }
 
     @Test
@@ -59,13 +75,29 @@ class SetupCommandsTest {
 
     @Test
     void loadDryRunDerivesTheCommandLine(@TempDir Path tmp) throws IOException {
+        Path kernel = Files.writeString(tmp.resolve("vmlinuz-x"), "kernel");
+        Path initrd = Files.writeString(tmp.resolve("x.img"), "initrd");
         CliRun r = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
-                "--kernel", "/boot/vmlinuz-x", "--initrd", "/x.img", "--append", "nokaslr", "--json");
+                "--kernel", kernel.toString(), "--initrd", initrd.toString(), "--append", "nokaslr", "--json");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.out().contains("reset_devices nr_cpus=1 irqpoll cma=0"), r.out());
         assertTrue(r.out().contains("nokaslr\""), r.out());
         assertFalse(r.out().contains("crashkernel="), r.out());
         assertTrue(r.out().contains("\"loaded\": false"), r.out());
+    }
+
+    /** A dry run fails as the load would: a kernel or initramfs that does not exist (issue 13). */
+    @Test
+    void loadDryRunFailsLikeLoadOnMissingFiles(@TempDir Path tmp) throws IOException {
+        Path kernel = Files.writeString(tmp.resolve("vmlinuz-x"), "kernel");
+        CliRun noKernel = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
+                "--kernel", tmp.resolve("nope").toString(), "--initrd", kernel.toString());
+        assertEquals(ExitCodes.IO, noKernel.exitCode(), noKernel.out());
+        assertTrue(noKernel.stderr().contains("capture kernel not found"), noKernel.stderr());
+        CliRun noInitrd = CliRun.of("load", "--dry-run", "--config", tmp.resolve("none.conf").toString(),
+                "--kernel", kernel.toString(), "--initrd", tmp.resolve("none.img").toString());
+        assertEquals(ExitCodes.IO, noInitrd.exitCode(), noInitrd.out());
+        assertTrue(noInitrd.stderr().contains("capture initramfs not found"), noInitrd.stderr());
     }
 
     @Test
@@ -89,6 +121,18 @@ class SetupCommandsTest {
         CliRun s = CliRun.of("status", "--json");
         boolean loaded = HostFiles.live().readLine("/sys/kernel/kexec_crash_loaded").orElse("0").equals("1");
         assertEquals(loaded ? 0 : 1, s.exitCode(), s.out());
+    }
+
+    /** status names the initramfs for this kernel and the saved dumps (issue 13). */
+    @Test
+    void statusNamesTheInitramfsAndTheSavedDumps(@TempDir Path tmp) throws IOException {
+        Path crash = Files.createDirectories(tmp.resolve("crash/2026-12-01-22:58"));
+        Path conf = Files.writeString(tmp.resolve("k.conf"), "path = " + crash.getParent() + "\ninitrd = " + tmp + "/initrd.img-%r\n");
+        CliRun s = CliRun.of("status", "--json", "--config", conf.toString());
+        String release = HostFiles.live().readLine("/proc/sys/kernel/osrelease").orElse("");
+        assertTrue(s.out().contains("\"initrd\": \"" + tmp + "/initrd.img-" + release + "\""), s.out());
+        assertTrue(s.out().contains("\"initrd_present\": false"), s.out());
+        assertTrue(s.out().contains("2026-12-01-22:58"), s.out());
     }
 
     @Test

@@ -408,8 +408,15 @@ public final class Preflight {
         Path t = options.target();
         long ram = iomem != null && !iomem.addressesHidden() ? iomem.systemRam() : memTotal().orElse(-1);
         long expected = expectedDumpSize(ram);
+        if (!Files.isDirectory(t)) {
+            // Issue 13: a target folder that is not there got "OK n GiB free" (its parent's file system).
+            add("target.dir", Severity.FAIL, t + (Files.exists(t) ? ": not a directory" : ": does not exist"),
+                    "the dump has nowhere to go (the free space of another file system says nothing)",
+                    "create it (mkdir -p " + t + ") or give the directory dumps are saved to");
+            return;
+        }
         try {
-            long free = Files.getFileStore(Files.exists(t) ? t : t.toAbsolutePath().getParent()).getUsableSpace();
+            long free = Files.getFileStore(t).getUsableSpace();
             String found = t + ": " + Sizes.human(free) + " free, a dump at level " + options.dumpLevel()
                     + " may take up to " + Sizes.human(expected);
             if (expected < 0) {

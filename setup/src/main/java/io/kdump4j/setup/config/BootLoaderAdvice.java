@@ -10,13 +10,17 @@ public final class BootLoaderAdvice {
 
     /** Instructions to add {@code param} (e.g. {@code crashkernel=256M}) to the boot command line. */
     public static String add(String param) {
-        return "GRUB: add " + param + " to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot; "
-                + "U-Boot: setenv bootargs \"${bootargs} " + param + "\"; saveenv; reset";
+        String size = param.startsWith("crashkernel=") ? param.substring("crashkernel=".length()) : param;
+        return "kdump4j enable --crashkernel " + size + " (writes it where this machine's boot loader takes it: GRUB, "
+                + "u-boot-menu, flash-kernel or systemd-boot), then reboot; by hand with GRUB: " + param
+                + " in GRUB_CMDLINE_LINUX_DEFAULT (/etc/default/grub.d/), update-grub, reboot; on a U-Boot board "
+                + "U_BOOT_PARAMETERS in /etc/default/u-boot and u-boot-update (a saveenv'd bootargs is overwritten by "
+                + "u-boot-menu and flash-kernel on the next kernel)";
     }
 
     /** Instructions to remove a parameter. */
     public static String remove(String param) {
-        return "GRUB: remove " + param + " from GRUB_CMDLINE_LINUX (and GRUB_CMDLINE_LINUX_DEFAULT) in /etc/default/grub, "
+        return "kdump4j disable (when kdump4j enable set it); else GRUB: remove " + param + " from GRUB_CMDLINE_LINUX (and GRUB_CMDLINE_LINUX_DEFAULT) in /etc/default/grub, "
                 + "run update-grub, reboot; U-Boot: setenv bootargs without it; saveenv; reset";
     }
 }

@@ -97,6 +97,7 @@ public record Kdump4jConfig(String target, String path, int dumpLevel, String co
 
     public static Kdump4jConfig parse(String source, String text) throws IOException {
         Map<String, String> kv = new TreeMap<>();
+        Map<String, Integer> lines = new TreeMap<>();
         int n = 0;
         for (String raw : text.split("\n")) {
             n++;
@@ -109,7 +110,13 @@ public record Kdump4jConfig(String target, String path, int dumpLevel, String co
             if (eq <= 0) {
                 throw new IOException(source + ":" + n + ": expected key = value, found \"" + line + "\"");
             }
-            kv.put(line.substring(0, eq).strip().toLowerCase(Locale.ROOT), line.substring(eq + 1).strip());
+            String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            Integer first = lines.putIfAbsent(key, n);
+            if (first != null) {
+                // A second value would silently win over the first: which one the admin meant is unknown.
+                throw new IOException(source + ":" + n + ": " + key + " is set twice (first on line " + first + ")");
+            }
+            kv.put(key, line.substring(eq + 1).strip());
         }
         Kdump4jConfig d = defaults();
         String target = take(kv, "target", d.target);

@@ -125,8 +125,7 @@ public final class InitramfsBuilder {
     }
 
     private long addJava(JavaImage image, Path cache) throws IOException {
-        List<String> modules = JavaRuntime.modulesNeeded(image.jdk(), image.jars());
-        Path runtime = JavaRuntime.build(image, modules, cache);
+        Path runtime = JavaRuntime.forImage(image, cache);
         long bytes = 0;
         try (Stream<Path> s = Files.walk(runtime)) {
             for (Path p : s.sorted().toList()) {

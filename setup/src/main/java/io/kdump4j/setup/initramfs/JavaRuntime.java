@@ -34,6 +34,20 @@ public final class JavaRuntime {
     private JavaRuntime() {
     }
 
+    /**
+     * The runtime to bundle for {@code image}: a JDK's is jlinked (cached); a runtime that is
+     * itself a jlink image with no {@code jlink} (the Debian package's /usr/lib/kdump4j/runtime,
+     * linked for exactly kdump4j's modules when the package was built) is bundled as it is.
+     */
+    public static Path forImage(JavaImage image, Path cache) throws IOException {
+        Path jdk = image.jdk();
+        if (!image.crossLinked() && !Files.isExecutable(jdk.resolve("bin/jlink"))
+                && Files.isExecutable(jdk.resolve("bin/java")) && Files.isRegularFile(jdk.resolve("lib/modules"))) {
+            return jdk;
+        }
+        return build(image, modulesNeeded(jdk, image.jars()), cache);
+    }
+
     /** The runtime for {@code modules} as {@code image} asks, built into {@code cache} unless already there. */
     public static Path build(JavaImage image, List<String> modules, Path cache) throws IOException {
         Path jdk = image.jdk();

@@ -69,7 +69,7 @@ class PreflightTest {
         Finding f = r.find("cmdline.crashkernel").orElseThrow();
         assertEquals(Severity.FAIL, f.severity());
         assertTrue(f.fix().contains("GRUB_CMDLINE_LINUX") && f.fix().contains("update-grub"));
-        assertTrue(f.fix().contains("setenv bootargs") && f.fix().contains("saveenv"));
+        assertTrue(f.fix().contains("kdump4j enable --crashkernel") && f.fix().contains("U_BOOT_PARAMETERS"));
         assertEquals(Severity.FAIL, r.find("reserved.size").orElseThrow().severity());
     }
 
@@ -171,6 +171,17 @@ class PreflightTest {
         assertTrue(f.found().contains("enabled"));
         Files.write(var, new byte[] {6, 0, 0, 0, 0});
         assertTrue(Preflight.run(h, CheckOptions.defaults()).find("secure-boot").orElseThrow().found().contains("disabled"));
+    }
+
+    /** A --target-dir that does not exist is a finding, not the free space of its parent's file system. */
+    @Test
+    void aMissingTargetDirectoryFails(@TempDir Path root) throws IOException {
+        HostFiles h = labGuest(root, "0");
+        CheckReport r = Preflight.run(h, CheckOptions.defaults().withTarget(root.resolve("var/crash"), 31));
+        Finding f = r.find("target.dir").orElseThrow();
+        assertEquals(Severity.FAIL, f.severity());
+        assertTrue(f.found().endsWith("var/crash: does not exist"), f.found());
+        assertTrue(r.find("target.space").isEmpty(), "no free-space OK for a folder that is not there");
     }
 
     @Test

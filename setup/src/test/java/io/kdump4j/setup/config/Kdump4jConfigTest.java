@@ -75,4 +75,12 @@ class Kdump4jConfigTest {
     void missingFileGivesDefaults(@TempDir Path tmp) throws IOException {
         assertEquals(Kdump4jConfig.defaults(), Kdump4jConfig.load(tmp.resolve("none.conf")));
     }
+
+    /** A key set twice is an error naming the file and both lines (issue 13), not a silent last-wins. */
+    @Test
+    void aDuplicateKeyIsAnErrorWithFileAndLine() {
+        IOException e = assertThrows(IOException.class,
+                () -> Kdump4jConfig.parse("/etc/kdump4j.conf", "codec = zstd\n# c\nCodec = lzo\n"));
+        assertEquals("/etc/kdump4j.conf:3: codec is set twice (first on line 1)", e.getMessage());
+    }
 }
