@@ -194,17 +194,20 @@ class PrintkRingbufferTest {
     }
 
     /**
-     * The largest ring the reader accepts (2^26 descriptors) whose ids never match: the walk is
-     * one pass, and a capture's deadline cuts it short with the reason instead of a wait.
+     * The largest ring the reader accepts (2^26 descriptors) whose ids never match: a capture's
+     * deadline cuts the walk short with the reason instead of a wait. The deadline is one that
+     * has already passed: the synthetic memory holds only 1 MiB, so a walk given time would end
+     * at its first unreadable descriptor (a fault, also a reason) before any real deadline on a
+     * fast machine, and the test would depend on the machine's speed.
      */
     @Test
     void aDeadlineCutsALongWalkWithTheReason() throws IOException {
         Path f = Files.write(tmp.resolve("big.elf"), dump(corners(), 6, 5, COUNT_BITS, 26));
         try (KernelDump k = KernelDump.open(Dumps.open(f))) {
             long t0 = System.nanoTime();
-            KernelLog.Partial p = KernelLog.readWithin(k, java.time.Duration.ofMillis(200));
+            KernelLog.Partial p = KernelLog.readWithin(k, java.time.Duration.ZERO);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms < 200 + KernelLog.GRACE.toMillis() + 500, ms + " ms");
+            assertTrue(ms < KernelLog.GRACE.toMillis() + 500, ms + " ms");
             assertTrue(!p.whole() && p.problem().contains("too long"), String.valueOf(p.problem()));
         }
     }
