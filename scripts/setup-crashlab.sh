@@ -41,7 +41,7 @@ done
 # One chroot per kernel: its suite's packages (stable suites with their updates and security
 # archives, where a point-release kernel such as bookworm's 6.1.0-57 lives).
 host_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
-: > "$lab/kernels.new" 2>/dev/null || { mkdir -p "$lab"; : > "$lab/kernels.new"; }
+mkdir -p "$lab"; : > "$lab/kernels.new"
 for k in "${kernels[@]}"; do
   release=$(basename "$k")
   suite=$(cat "$k/SUITE" 2>/dev/null || echo "$host_suite")
