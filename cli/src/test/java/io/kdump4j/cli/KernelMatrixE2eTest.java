@@ -143,7 +143,12 @@ class KernelMatrixE2eTest {
             List<String> log = Files.readAllLines(console, StandardCharsets.UTF_8);
             Path dump = work.resolve("vmcore");
             Files.deleteIfExists(dump);
-            Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/vmcore " + dump, disk.toString()));
+            // The capture saves into a new dated directory (YYYYMMDD-HHMMSS/vmcore): the newest one.
+            List<String> dirs = KdumpCycleE2eTest.dumpDirs(disk);
+            if (!dirs.isEmpty()) {
+                Fixtures.run(List.of("debugfs", "-R", "dump /kdump4j/" + dirs.get(dirs.size() - 1) + "/vmcore " + dump,
+                        disk.toString()));
+            }
             Path truthDir = work.resolve("truth");
             E2eHarness.deleteTree(truthDir);
             Fixtures.run(List.of("debugfs", "-R", "rdump /truth " + work, disk.toString()));
