@@ -64,8 +64,28 @@ public final class Kallsyms {
     private static final String[] TABLES = {"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table",
         "kallsyms_token_index", "kallsyms_offsets"};
 
-    /** How {@code kallsyms_offsets} encodes addresses. */
-    enum Scheme { BASE_RELATIVE, PLACE_RELATIVE }
+    /**
+     * How {@code kallsyms_offsets} encodes addresses. ABSOLUTE is {@code kallsyms_addresses}, one
+     * {@code unsigned long} per symbol (kernels before 4.6, commit 2213e9a66bb8 "kallsyms: add
+     * support for relative offsets in kallsyms address table", or built without
+     * CONFIG_KALLSYMS_BASE_RELATIVE); only {@link KallsymsScan} finds such a table.
+     */
+    enum Scheme { BASE_RELATIVE, PLACE_RELATIVE, ABSOLUTE }
+
+    /**
+     * Where the tables are: from VMCOREINFO ({@link #fromVmcoreinfo}) or found by their shape in
+     * the kernel image ({@link KallsymsScan}). {@code relativeBase} is the address of
+     * {@code kallsyms_relative_base} (BASE_RELATIVE only, else 0).
+     */
+    record Tables(long numSyms, long names, long tokenTable, long tokenIndex, long offsets, long relativeBase,
+                  Scheme scheme, String source) {
+        static Tables fromVmcoreinfo(KernelDump k) {
+            Scheme s = Kallsyms.scheme(k);
+            return new Tables(sym(k, "kallsyms_num_syms"), sym(k, "kallsyms_names"), sym(k, "kallsyms_token_table"),
+                    sym(k, "kallsyms_token_index"), sym(k, "kallsyms_offsets"),
+                    s == Scheme.BASE_RELATIVE ? sym(k, "kallsyms_relative_base") : 0, s, "VMCOREINFO");
+        }
+    }
 
     /** Whether VMCOREINFO names every table this reader needs. */
     public static boolean available(KernelDump k) {
@@ -92,31 +112,50 @@ public final class Kallsyms {
         return Optional.of("VMCOREINFO lacks SYMBOL(" + String.join("), SYMBOL(", absent) + ")");
     }
 
+    /** Whether VMCOREINFO names none of the tables (a kernel before Linux 6.0). */
+    static boolean namesNone(KernelDump k) {
+        for (String s : TABLES) {
+            if (k.vmcoreinfo().symbol(s).isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The offsets scheme, from what VMCOREINFO names. */
     static Scheme scheme(KernelDump k) {
         return k.vmcoreinfo().symbol("kallsyms_relative_base").isPresent() ? Scheme.BASE_RELATIVE : Scheme.PLACE_RELATIVE;
     }
 
-    /** Decodes every symbol. */
+    /** Decodes every symbol, from the tables VMCOREINFO names. */
     public static SymbolTable read(KernelDump k) throws IOException {
-        String file = k.dump().name();
         Optional<String> missing = missing(k);
         if (missing.isPresent()) {
-            throw new DumpFormatException(file, -1, missing.get() + ": give a System.map");
+            throw new DumpFormatException(k.dump().name(), -1, missing.get() + ": give a System.map");
         }
+        return SymbolTable.of(decode(k, Tables.fromVmcoreinfo(k), false));
+    }
+
+    /**
+     * Decodes every symbol of the tables at {@code t} and checks them ({@link #verify}). With
+     * {@code anchored} (tables found by shape, not named by the kernel) at least one symbol that
+     * VMCOREINFO gives by address must be in the table, at that address.
+     */
+    static List<Symbol> decode(KernelDump k, Tables tables, boolean anchored) throws IOException {
+        String file = k.dump().name();
         KernelMemory mem = k.memory();
-        long numAddr = sym(k, "kallsyms_num_syms");
+        long numAddr = tables.numSyms();
         long count = mem.u32(numAddr);
         if (count == 0 || count > MAX_SYMBOLS) {
             throw new DumpFormatException(file, -1, "kallsyms_num_syms at 0x" + Long.toHexString(numAddr)
                     + " is " + count + ", expected 1.." + MAX_SYMBOLS);
         }
         int n = (int) count;
-        String[] tokens = tokens(k);
-        Scheme scheme = scheme(k);
-        long offsetsAt = sym(k, "kallsyms_offsets");
-        long base = scheme == Scheme.BASE_RELATIVE ? mem.u64(sym(k, "kallsyms_relative_base")) : 0;
-        byte[] offsets = mem.read(offsetsAt, n * 4);
+        String[] tokens = tokens(k, tables);
+        Scheme scheme = tables.scheme();
+        long offsetsAt = tables.offsets();
+        long base = scheme == Scheme.BASE_RELATIVE ? mem.u64(tables.relativeBase()) : 0;
+        byte[] offsets = mem.read(offsetsAt, scheme == Scheme.ABSOLUTE ? n * 8 : n * 4);
         boolean absolutePercpu = false;
         for (int i = 0; scheme == Scheme.BASE_RELATIVE && i < n; i++) {
             if (s32(offsets, i * 4) < 0) {
@@ -125,7 +164,7 @@ public final class Kallsyms {
             }
         }
         List<Symbol> out = new ArrayList<>(n);
-        Stream names = new Stream(mem, sym(k, "kallsyms_names"));
+        Stream names = new Stream(mem, tables.names());
         StringBuilder sb = new StringBuilder(64);
         for (int i = 0; i < n; i++) {
             long at = names.position();
@@ -150,9 +189,11 @@ public final class Kallsyms {
                 throw new DumpFormatException(file, -1, "kallsyms_names entry " + i + " at 0x"
                         + Long.toHexString(at) + " decodes to \"" + sb + "\", too short for a type and a name");
             }
-            int off = s32(offsets, i * 4);
+            int off = scheme == Scheme.ABSOLUTE ? 0 : s32(offsets, i * 4);
             long address;
-            if (scheme == Scheme.PLACE_RELATIVE) {
+            if (scheme == Scheme.ABSOLUTE) {
+                address = s32(offsets, i * 8) & 0xffff_ffffL | (long) s32(offsets, i * 8 + 4) << 32;
+            } else if (scheme == Scheme.PLACE_RELATIVE) {
                 address = offsetsAt + 4L * i + off;
             } else if (!absolutePercpu) {
                 address = base + (off & 0xffff_ffffL);
@@ -163,17 +204,22 @@ public final class Kallsyms {
             }
             out.add(new Symbol(sb.substring(1), address, 0, sb.charAt(0), null));
         }
-        verify(k, scheme, absolutePercpu, out);
-        return SymbolTable.of(out);
+        verify(k, scheme, absolutePercpu, anchored, out);
+        return out;
     }
 
     /**
      * Checks a decoded table against what the dump says independently: kallsyms is sorted by
      * address, and VMCOREINFO's own SYMBOL() entries must decode to the same addresses.
      */
-    static void verify(KernelDump k, Scheme scheme, boolean absolutePercpu, List<Symbol> syms) throws DumpFormatException {
+    static void verify(KernelDump k, Scheme scheme, boolean absolutePercpu, boolean anchored, List<Symbol> syms)
+            throws DumpFormatException {
         String file = k.dump().name();
-        String how = scheme == Scheme.PLACE_RELATIVE ? "place-relative" : "base-relative";
+        String how = switch (scheme) {
+            case PLACE_RELATIVE -> "place-relative";
+            case BASE_RELATIVE -> "base-relative";
+            case ABSOLUTE -> "absolute";
+        };
         long previous = Long.MIN_VALUE;
         String previousName = null;
         for (Symbol s : syms) {
@@ -193,6 +239,7 @@ public final class Kallsyms {
         for (Symbol s : syms) {
             first.putIfAbsent(s.name(), s.address());
         }
+        int anchors = 0;
         for (String name : CHECKED) {
             OptionalLong expected = k.vmcoreinfo().symbol(name);
             Long got = first.get(name);
@@ -201,24 +248,31 @@ public final class Kallsyms {
                         + Long.toHexString(got) + " but VMCOREINFO says 0x" + Long.toHexString(expected.getAsLong())
                         + ": refusing it; give a System.map");
             }
+            if (expected.isPresent() && got != null) {
+                anchors++;
+            }
+        }
+        if (anchored && anchors == 0) {
+            throw new DumpFormatException(file, -1, "kallsyms decoded as " + how + " holds none of the symbols VMCOREINFO "
+                    + "gives by address (" + String.join(", ", CHECKED) + "): refusing it; give a System.map");
         }
     }
 
     /** Kernel-image symbols that VMCOREINFO gives by address on x86_64 and arm64. */
-    private static final String[] CHECKED = {"_stext", "init_uts_ns", "swapper_pg_dir", "init_top_pgt", "_text"};
+    static final String[] CHECKED = {"_stext", "init_uts_ns", "swapper_pg_dir", "init_top_pgt", "_text"};
 
     /** The longest symbol name the kernel keeps (KSYM_NAME_LEN, 512 since Linux 6.1, 128 before). */
     static final int KSYM_NAME_LEN = 512;
 
-    private static String[] tokens(KernelDump k) throws IOException {
+    private static String[] tokens(KernelDump k, Tables t) throws IOException {
         KernelMemory mem = k.memory();
-        byte[] index = mem.read(sym(k, "kallsyms_token_index"), 512);
+        byte[] index = mem.read(t.tokenIndex(), 512);
         int max = 0;
         for (int i = 0; i < 256; i++) {
             max = Math.max(max, u16(index, i * 2));
         }
         // No token is longer than a symbol name (KSYM_NAME_LEN is 512 since Linux 6.1).
-        byte[] table = mem.read(sym(k, "kallsyms_token_table"), max + 512);
+        byte[] table = mem.read(t.tokenTable(), max + 512);
         String[] tokens = new String[256];
         for (int i = 0; i < 256; i++) {
             int start = u16(index, i * 2);

@@ -36,6 +36,15 @@ public final class KernelSymbols {
      */
     private static KernelSymbols build(KernelDump d, SymbolTable map) throws IOException {
         Optional<String> missing = Kallsyms.missing(d);
+        if (missing.isPresent() && map == null && Kallsyms.namesNone(d)) {
+            // Before Linux 6.0: the tables are there, only not named; find them by their shape.
+            KallsymsScan.Result found = KallsymsScan.find(d);
+            if (found.symbols().isPresent()) {
+                return new KernelSymbols(d, SymbolTable.of(found.symbols().get()), null, map);
+            }
+            return new KernelSymbols(d, null, missing.get() + ", and the kernel image holds none this reader recognises ("
+                    + found.reason() + ")", map);
+        }
         if (missing.isPresent()) {
             return new KernelSymbols(d, null, missing.get(), map);
         }
@@ -61,11 +70,21 @@ public final class KernelSymbols {
     }
 
     /**
-     * Installs a System.map for this dump (relocated by VMCOREINFO's KERNELOFFSET). Must be called
+     * Installs a System.map for this dump (moved to VMCOREINFO's _stext, else by KERNELOFFSET). Must be called
      * before the first {@link #of(KernelDump)}; kallsyms is still used when the dump has it.
      */
     public static KernelSymbols withSystemMap(KernelDump k, Path systemMap) throws IOException {
-        return withTable(k, SystemMap.read(systemMap, k.vmcoreinfo().kernelOffset().orElse(0)));
+        // A System.map from the build holds link-time addresses (relocate by KERNELOFFSET); a
+        // copy of the crashed boot's /proc/kallsyms holds run-time ones already. Which it is
+        // shows in _stext: when VMCOREINFO gives it, the map is moved to match it.
+        SymbolTable linked = SystemMap.read(systemMap, 0);
+        long offset = k.vmcoreinfo().kernelOffset().orElse(0);
+        OptionalLong stext = k.vmcoreinfo().symbol("_stext");
+        List<Symbol> mapStext = linked.named("_stext");
+        if (stext.isPresent() && mapStext.size() == 1) {
+            offset = stext.getAsLong() - mapStext.get(0).address();
+        }
+        return withTable(k, offset == 0 ? linked : SystemMap.read(systemMap, offset));
     }
 
     /** Like {@link #withSystemMap}, with the {@code .symtab} of the kernel's vmlinux. */
