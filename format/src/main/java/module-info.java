@@ -10,5 +10,6 @@ module io.kdump4j.format {
     exports io.kdump4j.format.mem;
     exports io.kdump4j.format.elf;
     exports io.kdump4j.format.kdump;
+    exports io.kdump4j.format.note;
     exports io.kdump4j.format.codec;
 }

@@ -17,5 +17,4 @@ module io.kdump4j.setup {
     exports io.kdump4j.setup.initramfs;
     exports io.kdump4j.setup.kexec;
     exports io.kdump4j.setup.load;
-    exports io.kdump4j.setup.tool;
 }

@@ -4,7 +4,6 @@ import io.kdump4j.format.DumpDetails;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Vmcoreinfo;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,8 +58,7 @@ public record DumpInfo(
         } catch (IOException | RuntimeException e) {
             warnings.add("kernel facts unavailable: " + e.getMessage());
             // Not all-or-nothing: what VMCOREINFO and the kdump header say needs no kernel view.
-            Vmcoreinfo vi = dump.vmcoreinfo().map(t -> Vmcoreinfo.parse(dump.name(), -1,
-                    t.getBytes(StandardCharsets.ISO_8859_1))).orElse(Vmcoreinfo.empty());
+            Vmcoreinfo vi = Vmcoreinfo.of(dump.vmcoreinfoText());
             release = vi.osrelease().orElseGet(() -> KernelDump.headerUtsname(dump, 2));
             version = KernelDump.headerUtsname(dump, 3);
             buildId = vi.buildId().orElse(null);

@@ -1,6 +1,7 @@
 package io.kdump4j.format;
 
 import io.kdump4j.format.mem.PhysicalMemory;
+import io.kdump4j.format.note.VmcoreinfoText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -26,14 +27,22 @@ public interface DumpFile extends Closeable {
 
     PhysicalMemory memory();
 
-    /** The VMCOREINFO note's text, when the dump carries one. */
+    /** The VMCOREINFO note's raw text (its bytes as ISO-8859-1), when the dump carries one. */
     default Optional<String> vmcoreinfo() {
         for (Note n : notes()) {
-            if (n.name().equals("VMCOREINFO")) {
+            if (n.name().equals(VmcoreinfoText.NOTE_NAME)) {
                 return Optional.of(new String(n.desc(), java.nio.charset.StandardCharsets.ISO_8859_1));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The VMCOREINFO note parsed by the one parser ({@link VmcoreinfoText}: a repeated key's
+     * later line wins); {@link VmcoreinfoText#empty()} when the dump carries none.
+     */
+    default VmcoreinfoText vmcoreinfoText() {
+        return VmcoreinfoText.find(name(), notes()).orElse(VmcoreinfoText.empty());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.kdump4j.kernel;
 
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Note;
+import io.kdump4j.format.note.VmcoreinfoText;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.mem.PhysicalMemory;
 import io.kdump4j.kernel.arch.Arch;
@@ -69,7 +70,7 @@ public final class KernelDump implements Closeable {
     private static KernelDump make(DumpFile dump, boolean owner) throws IOException {
         Note note = null;
         for (Note n : dump.notes()) {
-            if (n.name().equals("VMCOREINFO")) {
+            if (n.name().equals(VmcoreinfoText.NOTE_NAME)) {
                 note = n;
                 break;
             }

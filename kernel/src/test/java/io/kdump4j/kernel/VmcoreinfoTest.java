@@ -74,7 +74,7 @@ class VmcoreinfoTest {
     void trailingNulsCarriageReturnsAndDuplicates() {
         Vmcoreinfo vi = Vmcoreinfo.parse("f", 0, "PAGESIZE=4096\nCRASHTIME=1\nCRASHTIME=2\n\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(List.of(), vi.warnings());
-        assertEquals(OptionalLong.of(2), vi.crashTime(), "a later duplicate wins, as in makedumpfile");
+        assertEquals(OptionalLong.of(2), vi.crashTime(), "a later duplicate wins (VmcoreinfoText: the kernel appends)");
         assertFalse(vi.has(""));
         Vmcoreinfo noNewline = parse("PAGESIZE=65536", 0);
         assertEquals(OptionalLong.of(65536), noNewline.pageSize());

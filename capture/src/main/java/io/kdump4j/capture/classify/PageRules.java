@@ -1,12 +1,15 @@
 package io.kdump4j.capture.classify;
 
 import io.kdump4j.capture.PageClass;
-import io.kdump4j.format.io.Bytes;
+import io.kdump4j.kernel.helpers.mm.PageLayout;
 import java.nio.ByteOrder;
 
 /**
  * makedumpfile's rules for one {@code struct page} (its {@code __exclude_unnecessary_pages()}
- * loop body), as a pure function of the page's bytes and the kernel's {@link PageLayout}: see
+ * loop body), as a pure function of the page's bytes and the kernel's {@link PageLayout}. The
+ * decoding of the page (flags, page types, compound heads, hugetlb) is the kernel layer's
+ * ({@code kernel.helpers.mm}); what is kept here is makedumpfile's policy: the order of the
+ * tests, the alignment rule for compound pages, an impossible buddy order keeping the page. See
  * {@link StructPageClassifier} for the order of the tests. Compound tails are the caller's
  * business.
  */
@@ -22,29 +25,15 @@ final class PageRules {
      * and the frames it covers, packed: read them with {@link #pageClass} and {@link #frames}.
      */
     static long classify(PageLayout l, ByteOrder order, byte[] buf, int off, boolean next, long pfn) {
-        long flags = Bytes.s64(buf, off + l.flagsOffset(), order);
-        long mapping = l.mappingOffset() == PageLayout.ABSENT ? 0 : Bytes.s64(buf, off + l.mappingOffset(), order);
-        int mapcount = l.mapcountOffset() == PageLayout.ABSENT ? -1 : Bytes.s32(buf, off + l.mapcountOffset(), order);
-        long priv = l.privateOffset() == PageLayout.ABSENT ? 0 : Bytes.s64(buf, off + l.privateOffset(), order);
+        long flags = l.flags(buf, off, order);
+        long mapping = l.mapping(buf, off, order);
+        int mapcount = l.mapcount(buf, off, order);
+        long priv = l.privateWord(buf, off, order);
         int compoundOrder = 0;
         boolean hugetlb = false;
-        if (next && (flags & l.headMask()) != 0) {
-            int tail = off + l.size();
-            long flags1 = Bytes.s64(buf, tail + l.flagsOffset(), order);
-            if (l.hugetlbType().isPresent()) {
-                compoundOrder = (int) (flags1 & 0xff);
-                hugetlb = l.isType(mapcount, l.hugetlbType());
-            } else if (l.pgHugetlb() != PageLayout.ABSENT) {
-                compoundOrder = (int) (flags1 & 0xff);
-                hugetlb = PageLayout.test(flags1, l.pgHugetlb());
-            } else if (l.compoundOrderOffset() != PageLayout.ABSENT) {
-                compoundOrder = narrow(buf, tail + l.compoundOrderOffset(), l.compoundOrderWidth(), order);
-                if (l.compoundDtorWidth() != PageLayout.ABSENT && l.hugetlbDtor() >= 0) {
-                    hugetlb = narrow(buf, tail + l.compoundDtorOffset(), l.compoundDtorWidth(), order) == l.hugetlbDtor();
-                }
-            } else {
-                compoundOrder = (int) (flags1 & 0xff);
-            }
+        if (next && l.isHead(flags)) {
+            compoundOrder = l.compoundOrder(buf, off, order);
+            hugetlb = l.isHugetlbHead(buf, off, order, mapcount);
             // makedumpfile's sanity rule: a compound page is aligned to its size. Orders from 48
             // (2^48 frames: more than 64-bit physical addresses hold) are garbage too, and would
             // not fit the packed result.
@@ -54,9 +43,9 @@ final class PageRules {
         }
         long frames = 1L << compoundOrder;
         boolean slab = l.isSlab(flags, mapcount);
-        boolean anon = l.knowsSlab() && (mapping & 1) != 0 && !slab;
+        boolean anon = l.isAnon(mapping, slab);
         PageClass c;
-        if (!slab && l.isType(mapcount, l.buddyType()) && l.privateOffset() != PageLayout.ABSENT) {
+        if (!slab && l.isBuddy(mapcount) && l.privateOffset() != PageLayout.ABSENT) {
             if (priv < 0 || priv >= l.freeAreaOrders()) {
                 c = PageClass.KEPT; // an impossible order: makedumpfile warns and keeps the page
                 frames = 1;
@@ -64,16 +53,16 @@ final class PageRules {
                 c = PageClass.FREE;
                 frames = 1L << priv;
             }
-        } else if (l.isType(mapcount, l.unacceptedType())) {
+        } else if (l.isUnaccepted(mapcount)) {
             c = PageClass.FREE;
             frames = 1L << (l.freeAreaOrders() - 1);
         } else if (l.isCache(flags) && !anon) {
-            c = PageLayout.test(flags, l.pgPrivate()) ? PageClass.CACHE_PRIVATE : PageClass.CACHE;
+            c = l.isPrivate(flags) ? PageClass.CACHE_PRIVATE : PageClass.CACHE;
         } else if (anon || hugetlb) {
             c = PageClass.USER;
-        } else if (PageLayout.test(flags, l.pgHwpoison())) {
+        } else if (l.isHwpoison(flags)) {
             c = PageClass.HWPOISON;
-        } else if (!slab && l.isType(mapcount, l.offlineType())) {
+        } else if (!slab && l.isOffline(mapcount)) {
             c = PageClass.OFFLINE;
         } else {
             c = PageClass.KEPT;
@@ -90,9 +79,5 @@ final class PageRules {
     /** The frames a {@link #classify} result covers, from the classified frame on. */
     static long frames(long result) {
         return result >>> 8;
-    }
-
-    private static int narrow(byte[] buf, int off, int width, ByteOrder order) {
-        return width == 2 ? Bytes.u16(buf, off, order) : buf[off] & 0xff;
     }
 }

@@ -2,12 +2,13 @@ package io.kdump4j.capture.classify;
 
 import io.kdump4j.capture.PageClass;
 import io.kdump4j.capture.PageClassifier;
-import io.kdump4j.format.io.Bytes;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.mem.MemoryFault;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
 import io.kdump4j.kernel.Vmcoreinfo;
+import io.kdump4j.kernel.helpers.mm.MemMap;
+import io.kdump4j.kernel.helpers.mm.PageLayout;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -158,8 +159,7 @@ public final class StructPageClassifier implements PageClassifier {
                     continue;
                 }
                 int off = i * size;
-                long chead = layout.compoundHeadOffset() == PageLayout.ABSENT ? 0
-                        : Bytes.s64(pages, off + layout.compoundHeadOffset(), order);
+                long chead = layout.compoundInfo(pages, off, order);
                 if ((chead & 1) != 0) {
                     PageClass c = tail(p, layout.compoundHead(chead, memMap.address(p)), start);
                     classes[i] = (byte) c.ordinal();

@@ -1,9 +1,9 @@
 /**
- * Page classification from the crashed kernel's {@code struct page} array, using only
- * VMCOREINFO: where the array is ({@link io.kdump4j.capture.classify.MemMap}, SPARSEMEM and
- * SPARSEMEM_VMEMMAP), what its fields and flag bits mean
- * ({@link io.kdump4j.capture.classify.PageLayout}), makedumpfile's rules for one page
- * ({@link io.kdump4j.capture.classify.PageRules}), and the classification of the whole map in
- * bounded chunks ({@link io.kdump4j.capture.classify.StructPageClassifier}).
+ * Page classification for the dump levels, with makedumpfile's rules: one page's class from its
+ * decoded {@code struct page} ({@link io.kdump4j.capture.classify.PageRules}), and the whole map
+ * in bounded chunks ({@link io.kdump4j.capture.classify.StructPageClassifier}). Where the struct
+ * page array is and what its fields mean is kernel knowledge, in
+ * {@link io.kdump4j.kernel.helpers.mm.MemMap} and {@link io.kdump4j.kernel.helpers.mm.PageLayout},
+ * shared with analysis.
  */
 package io.kdump4j.capture.classify;

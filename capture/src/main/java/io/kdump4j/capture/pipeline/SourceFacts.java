@@ -3,6 +3,7 @@ package io.kdump4j.capture.pipeline;
 import io.kdump4j.capture.SaveOptions;
 import io.kdump4j.format.DumpFile;
 import io.kdump4j.format.Note;
+import io.kdump4j.format.note.VmcoreinfoText;
 import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Utsname;
 import io.kdump4j.kernel.arch.X86_64;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What the writers need to know about the source beyond its pages: the ELF note blob to copy,
@@ -56,7 +58,7 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
                     + options.cyclePfns() + " frames per cycle that is more than the " + MAX_CYCLES
                     + " cycles a save plans for (a larger cycle raises the limit)");
         }
-        String vmcoreinfo = source.vmcoreinfo().orElse("");
+        VmcoreinfoText vmcoreinfo = source.vmcoreinfoText();
         String machine = source.details().machine();
         if ("i386".equals(machine) || "arm".equals(machine)) {
             throw new IOException(source.name() + ": saving 32-bit (" + machine + ") dumps is not supported: "
@@ -64,8 +66,8 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
         }
         Instant ts = options.timestamp();
         if (ts == null) {
-            String crash = value(vmcoreinfo, "CRASHTIME=");
-            ts = crash == null ? Instant.now() : Instant.ofEpochSecond(parseNumber(crash, 0));
+            OptionalLong crash = vmcoreinfo.number("CRASHTIME");
+            ts = crash.isEmpty() ? Instant.now() : Instant.ofEpochSecond(crash.getAsLong());
         }
         Utsname uts = options.utsname();
         if (uts == null && kernel != null) {
@@ -81,7 +83,7 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
             uts = fallbackUtsname(source, vmcoreinfo, machine);
         }
         return new SourceFacts(order, source.memory().pageSize(), source.memory().maxPfn(), blob.toByteArray(), vmOff,
-                vmSize, cpus, physBase(source, vmcoreinfo), ts, uts, machine);
+                vmSize, cpus, physBase(kernel, vmcoreinfo), ts, uts, machine);
     }
 
     /**
@@ -90,9 +92,9 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
      * where something is known: drgn and libkdumpfile take the architecture of our output from
      * the machine field).
      */
-    static Utsname fallbackUtsname(DumpFile source, String vmcoreinfo, String machine) {
+    static Utsname fallbackUtsname(DumpFile source, VmcoreinfoText vmcoreinfo, String machine) {
         List<String> h = source.details().utsname();
-        String release = value(vmcoreinfo, "OSRELEASE=");
+        String release = vmcoreinfo.text("OSRELEASE").orElse(null);
         String m = machine == null || machine.isEmpty() ? "" : machine;
         if (h.size() == 6 && !h.get(4).isEmpty()) {
             return new Utsname(h.get(0), h.get(1), h.get(2).isEmpty() && release != null ? release : h.get(2), h.get(3),
@@ -105,51 +107,18 @@ public record SourceFacts(ByteOrder order, int pageSize, long maxPfn, byte[] not
      * {@code phys_base} as makedumpfile records it in the sub-header: x86_64 exports
      * {@code NUMBER(phys_base)}, arm64 {@code NUMBER(PHYS_OFFSET)} (makedumpfile's arm64
      * {@code get_phys_base()} takes it from there); for x86_64 kernels before 4.10, which do not
-     * export it, the value the kernel module derives from the source dump; 0 otherwise.
+     * export it, the value the caller's kernel view derived from the source dump (its
+     * kernel-text PT_LOAD, or a kdump sub-header), as makedumpfile computes it; 0 otherwise.
      */
-    static long physBase(DumpFile source, String vmcoreinfo) {
-        if (value(vmcoreinfo, "NUMBER(phys_base)=") == null && value(vmcoreinfo, "NUMBER(PHYS_OFFSET)=") == null
-                && !vmcoreinfo.isEmpty()) {
-            // An x86_64 kernel before 4.10: the kernel module reads phys_base from the source dump
-            // (its kernel-text PT_LOAD, or a kdump sub-header), as makedumpfile computes it.
-            try {
-                if (KernelDump.of(source).arch() instanceof X86_64 x) {
-                    return x.physBase();
-                }
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
+    static long physBase(KernelDump kernel, VmcoreinfoText vmcoreinfo) {
+        OptionalLong v = vmcoreinfo.number("NUMBER(phys_base)");
+        if (v.isEmpty()) {
+            v = vmcoreinfo.number("NUMBER(PHYS_OFFSET)");
         }
-        return physBase(vmcoreinfo);
-    }
-
-    static long physBase(String vmcoreinfo) {
-        String v = value(vmcoreinfo, "NUMBER(phys_base)=");
-        if (v == null) {
-            v = value(vmcoreinfo, "NUMBER(PHYS_OFFSET)=");
+        if (v.isPresent()) {
+            return v.getAsLong();
         }
-        return v == null ? 0 : parseNumber(v, 0);
-    }
-
-    static String value(String vmcoreinfo, String key) {
-        for (String line : vmcoreinfo.split("\n")) {
-            if (line.startsWith(key)) {
-                return line.substring(key.length()).trim();
-            }
-        }
-        return null;
-    }
-
-    /** VMCOREINFO numbers are decimal (possibly negative) or 0x-prefixed hex. */
-    static long parseNumber(String s, long fallback) {
-        try {
-            if (s.startsWith("0x") || s.startsWith("0X")) {
-                return Long.parseUnsignedLong(s.substring(2), 16);
-            }
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        return kernel != null && !vmcoreinfo.isEmpty() && kernel.arch() instanceof X86_64 x ? x.physBase() : 0;
     }
 
     public List<String> utsFields() {

@@ -1,5 +1,6 @@
 package io.kdump4j.capture.classify;
 
+import io.kdump4j.kernel.helpers.mm.PageLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kdump4j.capture.PageClass;

@@ -1,5 +1,6 @@
 package io.kdump4j.capture.classify;
 
+import io.kdump4j.kernel.helpers.mm.MemMap;
 import io.kdump4j.kernel.KernelDump;
 import java.io.IOException;
 

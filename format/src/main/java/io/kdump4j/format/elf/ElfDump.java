@@ -11,6 +11,7 @@ import io.kdump4j.format.io.Checked;
 import io.kdump4j.format.io.Cursor;
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.mem.PhysicalMemory;
+import io.kdump4j.format.note.VmcoreinfoText;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class ElfDump implements DumpFile {
         this.eFlags = eFlags;
         this.headers = List.copyOf(headers);
         this.notes = List.copyOf(notes);
-        this.memory = new ElfPhysicalMemory(src, headers, pageSizeFromNotes(notes));
+        this.memory = new ElfPhysicalMemory(src, headers, pageSizeFromNotes(src.name(), notes));
     }
 
     /** Whether the first bytes are an ELF header's magic. */
@@ -102,26 +103,12 @@ public final class ElfDump implements DumpFile {
 
     /**
      * The page size from the VMCOREINFO note's {@code PAGESIZE=} line: an ELF core does not
-     * record one itself. Defaults to 4096.
+     * record one itself. Defaults to 4096, also when the value is not a power of two from 512
+     * bytes to 1 MiB.
      */
-    private static int pageSizeFromNotes(List<Note> notes) {
-        for (Note n : notes) {
-            if (n.name().equals("VMCOREINFO")) {
-                for (String line : new String(n.desc(), java.nio.charset.StandardCharsets.ISO_8859_1).split("\n")) {
-                    if (line.startsWith("PAGESIZE=")) {
-                        try {
-                            int ps = Integer.parseInt(line.substring(9).trim());
-                            if (ps >= 512 && Integer.bitCount(ps) == 1 && ps <= (1 << 20)) {
-                                return ps;
-                            }
-                        } catch (NumberFormatException e) {
-                            return 4096;
-                        }
-                    }
-                }
-            }
-        }
-        return 4096;
+    private static int pageSizeFromNotes(String source, List<Note> notes) {
+        long ps = VmcoreinfoText.find(source, notes).map(v -> v.number("PAGESIZE").orElse(4096)).orElse(4096L);
+        return ps >= 512 && ps <= (1 << 20) && Long.bitCount(ps) == 1 ? (int) ps : 4096;
     }
 
     public List<ProgramHeader> programHeaders() {

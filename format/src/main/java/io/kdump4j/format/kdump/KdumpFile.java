@@ -209,19 +209,10 @@ public final class KdumpFile implements DumpFile {
         return m;
     }
 
+    /** VMCOREINFO's {@code PAGESIZE}, or 0 when absent, malformed or beyond an int. */
     private int vmcoreinfoPageSize() {
-        return vmcoreinfo().map(text -> {
-            for (String line : text.split("\n")) {
-                if (line.startsWith("PAGESIZE=")) {
-                    try {
-                        return Integer.parseInt(line.substring(9).trim());
-                    } catch (NumberFormatException e) {
-                        return 0;
-                    }
-                }
-            }
-            return 0;
-        }).orElse(0);
+        long ps = vmcoreinfoText().number("PAGESIZE").orElse(0);
+        return ps > 0 && ps <= Integer.MAX_VALUE ? (int) ps : 0;
     }
 
     @Override

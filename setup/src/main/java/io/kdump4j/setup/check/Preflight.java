@@ -3,6 +3,7 @@ package io.kdump4j.setup.check;
 import io.kdump4j.setup.config.BootLoaderAdvice;
 import io.kdump4j.setup.config.CaptureCommandLine;
 import io.kdump4j.setup.config.KernelCommandLine;
+import io.kdump4j.format.note.VmcoreinfoText;
 import io.kdump4j.setup.elfcore.KcoreVmcoreinfo;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -371,11 +371,11 @@ public final class Preflight {
      * kallsyms tables.
      */
     private void dumpSymbols() {
-        Map<String, String> vi;
+        VmcoreinfoText vi;
         try {
-            vi = host.exists("/proc/kcore") ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : Map.of();
+            vi = host.exists("/proc/kcore") ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : VmcoreinfoText.empty();
         } catch (IOException e) {
-            vi = Map.of();
+            vi = VmcoreinfoText.empty();
         }
         if (vi.isEmpty()) {
             add("analysis.symbols", Severity.INFO, "no VMCOREINFO readable in /proc/kcore",
@@ -385,7 +385,7 @@ public final class Preflight {
         }
         List<String> missing = new ArrayList<>();
         for (String t : KALLSYMS_TABLES) {
-            if (!vi.containsKey("SYMBOL(" + t + ")")) {
+            if (!vi.has("SYMBOL(" + t + ")")) {
                 missing.add(t);
             }
         }

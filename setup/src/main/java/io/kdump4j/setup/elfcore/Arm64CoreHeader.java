@@ -4,7 +4,7 @@ import io.kdump4j.setup.check.Iomem;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The segments of an arm64 capture kernel's ELF core header, as kexec-tools
@@ -75,7 +75,7 @@ public final class Arm64CoreHeader {
     }
 
     private static long need(CrashSources src, String key) {
-        Optional<Long> v = KernelText.number(src.vmcoreinfo(), key);
+        OptionalLong v = src.vmcoreinfo().number(key);
         return v.orElseThrow(() -> new IllegalStateException("VMCOREINFO has no " + key + " (needs Linux 5.4 or "
                 + "later, and /proc/kcore readable by root)"));
     }

@@ -1,5 +1,6 @@
 package io.kdump4j.setup.elfcore;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import io.kdump4j.setup.check.HostFiles;
 import io.kdump4j.setup.check.Iomem;
 import java.io.BufferedReader;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the running kernel tells user space for building an ELF core header, read under a
@@ -28,7 +28,7 @@ import java.util.Map;
  * </ul>
  */
 public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long vmcoreinfoSize, Iomem iomem,
-        Map<String, String> vmcoreinfo, long stext, long end) {
+        VmcoreinfoText vmcoreinfo, long stext, long end) {
     /** One possible CPU's crash note buffer. */
     public record CpuNote(int cpu, long address, long size) {
     }
@@ -38,12 +38,11 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
 
     public CrashSources {
         cpuNotes = List.copyOf(cpuNotes);
-        vmcoreinfo = Map.copyOf(vmcoreinfo);
     }
 
     /** Without {@code _end} (kallsyms hides it or has no KALLSYMS_ALL). */
     public CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long vmcoreinfoSize, Iomem iomem,
-            Map<String, String> vmcoreinfo, long stext) {
+            VmcoreinfoText vmcoreinfo, long stext) {
         this(cpuNotes, vmcoreinfoAddress, vmcoreinfoSize, iomem, vmcoreinfo, stext, 0);
     }
 
@@ -79,8 +78,8 @@ public record CrashSources(List<CpuNote> cpuNotes, long vmcoreinfoAddress, long 
         String where = host.path("/sys/kernel/vmcoreinfo").toString();
         Iomem iomem = Iomem.parse(host.read("/proc/iomem").orElseThrow(() -> new IOException(
                 host.path("/proc/iomem") + ": cannot read")));
-        Map<String, String> info = Files.isReadable(host.path("/proc/kcore"))
-                ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : Map.of();
+        VmcoreinfoText info = Files.isReadable(host.path("/proc/kcore"))
+                ? KcoreVmcoreinfo.read(host.path("/proc/kcore")) : VmcoreinfoText.empty();
         long[] syms = symbols(host);
         return new CrashSources(notes, hex(parts[0], where), hex(parts[1], where), iomem, info, syms[0], syms[1]);
     }

@@ -8,13 +8,11 @@ import io.kdump4j.format.elf.ProgramHeader;
 import io.kdump4j.format.io.ChannelByteSource;
 import io.kdump4j.format.io.Cursor;
 import io.kdump4j.format.io.DumpFormatException;
+import io.kdump4j.format.note.VmcoreinfoText;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -34,8 +32,12 @@ public final class KcoreVmcoreinfo {
     private KcoreVmcoreinfo() {
     }
 
-    /** VMCOREINFO keys and values; empty when the file has no VMCOREINFO note. */
-    public static Map<String, String> read(Path kcore) throws IOException {
+    /**
+     * The VMCOREINFO note, parsed by the one parser ({@link VmcoreinfoText}: the same rules,
+     * a repeated key's later line winning, as for the dumps this kernel will write); empty when
+     * the file has no VMCOREINFO note.
+     */
+    public static VmcoreinfoText read(Path kcore) throws IOException {
         try (ChannelByteSource src = new ChannelByteSource(kcore)) {
             for (ProgramHeader p : programHeaders(src)) {
                 if (p.type() != CoreSegment.PT_NOTE) {
@@ -47,12 +49,12 @@ public final class KcoreVmcoreinfo {
                 }
                 Cursor notes = Cursor.at(src, p.offset(), (int) p.filesz(), ByteOrder.LITTLE_ENDIAN, "PT_NOTE");
                 for (Note n : NoteParser.parse(notes)) {
-                    if (n.name().equals("VMCOREINFO")) {
-                        return parse(new String(n.desc(), StandardCharsets.US_ASCII));
+                    if (n.name().equals(VmcoreinfoText.NOTE_NAME)) {
+                        return VmcoreinfoText.parse(src.name(), n);
                     }
                 }
             }
-            return Map.of();
+            return VmcoreinfoText.empty();
         }
     }
 
@@ -94,17 +96,4 @@ public final class KcoreVmcoreinfo {
         }
         return eh.programHeaders();
     }
-
-    /** {@code KEY=value} lines into a map, first occurrence wins. */
-    public static Map<String, String> parse(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                out.putIfAbsent(line.substring(0, eq), line.substring(eq + 1).strip());
-            }
-        }
-        return out;
-    }
-
 }

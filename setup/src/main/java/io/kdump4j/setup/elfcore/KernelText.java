@@ -1,9 +1,9 @@
 package io.kdump4j.setup.elfcore;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import io.kdump4j.setup.check.Iomem;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where the running arm64 kernel's image is, physically and virtually: the PT_LOAD that lets a
@@ -35,11 +35,11 @@ import java.util.Optional;
 public record KernelText(long paddr, long vaddr, long size, String source) {
     /**
      * @param iomem      /proc/iomem (privileged: addresses are hidden from other users)
-     * @param vmcoreinfo VMCOREINFO keys, possibly empty when /proc/kcore could not be read
+     * @param vmcoreinfo VMCOREINFO, empty when /proc/kcore could not be read
      * @param stext      {@code _stext} from /proc/kallsyms, 0 when absent or hidden
      * @throws IllegalStateException saying what is missing and what to do
      */
-    public static KernelText resolve(Iomem iomem, Map<String, String> vmcoreinfo, long stext) {
+    public static KernelText resolve(Iomem iomem, VmcoreinfoText vmcoreinfo, long stext) {
         List<Iomem.Resource> code = iomem.named("Kernel code");
         List<Iomem.Resource> data = iomem.named("Kernel data");
         if (code.isEmpty() || iomem.addressesHidden()) {
@@ -48,14 +48,14 @@ public record KernelText(long paddr, long vaddr, long size, String source) {
         }
         long paddr = code.getFirst().start();
         long end = (data.isEmpty() ? code.getFirst().end() : data.getFirst().end()) + 1;
-        Optional<Long> voffset = number(vmcoreinfo, "NUMBER(kimage_voffset)");
+        OptionalLong voffset = vmcoreinfo.number("NUMBER(kimage_voffset)");
         if (voffset.isEmpty()) {
             throw new IllegalStateException("cannot tell the kernel image's virtual address: VMCOREINFO (with "
                     + "kimage_voffset) is not readable from /proc/kcore (needs root and CONFIG_PROC_KCORE). "
                     + "/proc/kallsyms alone is not enough: without CONFIG_KALLSYMS_ALL it has no _text, and "
                     + "\"Kernel code\" starts at _text or _stext depending on the kernel version");
         }
-        long vaddr = paddr + voffset.get();
+        long vaddr = paddr + voffset.getAsLong();
         String source = "\"Kernel code\" in /proc/iomem + kimage_voffset from VMCOREINFO (/proc/kcore)";
         if (stext != 0) {
             if (Long.compareUnsigned(stext, vaddr) < 0 || stext - vaddr > 2 << 20) {
@@ -67,18 +67,5 @@ public record KernelText(long paddr, long vaddr, long size, String source) {
             source += ", consistent with _stext in /proc/kallsyms";
         }
         return new KernelText(paddr, vaddr, end - paddr, source);
-    }
-
-    /** A VMCOREINFO number: hex with 0x, or decimal (the kernel prints both forms). */
-    static Optional<Long> number(Map<String, String> vmcoreinfo, String key) {
-        String v = vmcoreinfo.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.kdump4j.setup.elfcore;
 import io.kdump4j.setup.check.Iomem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The segments of an x86_64 capture kernel's ELF core header, laid out as the kernel's own
@@ -64,14 +64,14 @@ public final class X86CoreHeader {
                 last = Math.max(last, r.end());
             }
         }
-        Optional<Long> physBase = KernelText.number(src.vmcoreinfo(), "NUMBER(phys_base)");
+        OptionalLong physBase = src.vmcoreinfo().number("NUMBER(phys_base)");
         if (physBase.isEmpty()) {
             throw new IllegalStateException("cannot tell the kernel image's virtual address: VMCOREINFO (with "
                     + "phys_base) is not readable from /proc/kcore (needs root and CONFIG_PROC_KCORE)");
         }
-        long vaddr = paddr - physBase.get() + START_KERNEL_MAP;
+        long vaddr = paddr - physBase.getAsLong() + START_KERNEL_MAP;
         String source = "\"Kernel code\" in /proc/iomem + phys_base from VMCOREINFO";
-        Optional<Long> stext = symbol(src, "SYMBOL(_stext)");
+        OptionalLong stext = src.vmcoreinfo().hex("SYMBOL(_stext)");
         for (long s : new long[] {stext.orElse(0L), src.stext()}) {
             if (s != 0 && (Long.compareUnsigned(s, vaddr) < 0 || s - vaddr > 2 << 20)) {
                 throw new IllegalStateException("the kernel image address sources disagree: \"Kernel code\" 0x"
@@ -93,17 +93,5 @@ public final class X86CoreHeader {
             source += ", to _end from /proc/kallsyms";
         }
         return CoreSegment.load(vaddr, paddr, size, "kernel image: " + source);
-    }
-
-    private static Optional<Long> symbol(CrashSources src, String key) {
-        String v = src.vmcoreinfo().get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseUnsignedLong(v, 16));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.kdump4j.setup.elfcore;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +41,14 @@ class Arm64CoreHeaderTest {
     @TempDir
     static Path root;
     static ElfDump fixture;
-    static Map<String, String> vmcoreinfo;
+    static VmcoreinfoText vmcoreinfo;
 
     @BeforeAll
     static void fakeMachine() throws IOException {
         Path core = io.kdump4j.testkit.Fixtures.elfCore(CASE);
         fixture = ElfDump.open(MappedByteSource.open(core), false);
         Note vi = fixture.notes().stream().filter(n -> n.name().equals("VMCOREINFO")).findFirst().orElseThrow();
-        vmcoreinfo = KcoreVmcoreinfo.parse(new String(vi.desc(), StandardCharsets.US_ASCII));
+        vmcoreinfo = VmcoreinfoText.parse(CASE, vi);
         write("sys/devices/system/cpu/possible", "0\n");
         write("sys/devices/system/cpu/cpu0/crash_notes", Long.toHexString(CRASH_NOTES) + "\n");
         write("sys/devices/system/cpu/cpu0/crash_notes_size", "424\n");

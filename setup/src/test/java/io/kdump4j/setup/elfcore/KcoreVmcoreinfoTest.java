@@ -1,5 +1,6 @@
 package io.kdump4j.setup.elfcore;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -31,8 +32,25 @@ class KcoreVmcoreinfoTest {
         var info = KcoreVmcoreinfo.read(kcore);
         // The values the fixture's vmcoreinfo.txt (written by the lab from the same note) has.
         String text = Files.readString(Fixtures.dir("arm64-6.1.0-56-arm64/sysrq").resolve("vmcoreinfo.txt"));
-        assertEquals(KcoreVmcoreinfo.parse(text).get("NUMBER(kimage_voffset)"), info.get("NUMBER(kimage_voffset)"));
-        assertEquals("6.1.0-56-arm64", info.get("OSRELEASE"));
+        assertEquals(VmcoreinfoText.parse("vmcoreinfo.txt", text).number("NUMBER(kimage_voffset)"),
+                info.number("NUMBER(kimage_voffset)"));
+        assertEquals(java.util.Optional.of("6.1.0-56-arm64"), info.text("OSRELEASE"));
+    }
+
+    /**
+     * A repeated key: the later line wins, as for the dumps the same kernel writes (this reader
+     * kept the first before it went through the format module's one parser; the test failed
+     * then).
+     */
+    @Test
+    void aRepeatedKeyTakesTheLaterLine(@TempDir Path tmp) throws IOException {
+        Path kcore = tmp.resolve("kcore");
+        Files.write(kcore, new io.kdump4j.testkit.ElfCoreWriter().vmcoreinfo("OSRELEASE=6.1.0-old\n"
+                + "NUMBER(kimage_voffset)=0xffffc18500000000\nOSRELEASE=6.1.0-new\n"
+                + "NUMBER(kimage_voffset)=0xffffc185c3c00000\n").build());
+        var info = KcoreVmcoreinfo.read(kcore);
+        assertEquals(java.util.OptionalLong.of(0xffffc185c3c00000L), info.number("NUMBER(kimage_voffset)"));
+        assertEquals(java.util.Optional.of("6.1.0-new"), info.text("OSRELEASE"));
     }
 
     @Test

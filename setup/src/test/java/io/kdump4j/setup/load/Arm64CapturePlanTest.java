@@ -1,5 +1,6 @@
 package io.kdump4j.setup.load;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,6 @@ import io.kdump4j.setup.kexec.KexecSegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * 0x53600000, console.log of arm64-6.1.0-56-arm64/sysrq) and its VMCOREINFO values.
  */
 class Arm64CapturePlanTest {
-    static final Map<String, String> VMCOREINFO = Map.of("NUMBER(kimage_voffset)", "0xffffc185c3c00000",
-            "NUMBER(PHYS_OFFSET)", "0xffffab1240000000", "NUMBER(VA_BITS)", "48");
+    static final VmcoreinfoText VMCOREINFO = VmcoreinfoText.parse("test", "NUMBER(kimage_voffset)=0xffffc185c3c00000\n"
+            + "NUMBER(PHYS_OFFSET)=0xffffab1240000000\nNUMBER(VA_BITS)=48\n");
     static final Iomem IOMEM = Iomem.parse("""
             40000000-5fffffff : System RAM
               40210000-4111ffff : Kernel code

@@ -1,5 +1,6 @@
 package io.kdump4j.setup.load;
 
+import io.kdump4j.format.note.VmcoreinfoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +58,8 @@ class X86CapturePlanTest {
         return Iomem.parse(iomem.toString());
     }
 
-    static Map<String, String> fixtureVmcoreinfo() throws Exception {
-        return KcoreVmcoreinfo.parse(Files.readString(Fixtures.dir(CASE).resolve("vmcoreinfo.txt")));
+    static VmcoreinfoText fixtureVmcoreinfo() throws Exception {
+        return VmcoreinfoText.parse("vmcoreinfo.txt", Files.readString(Fixtures.dir(CASE).resolve("vmcoreinfo.txt")));
     }
 
     @Test
@@ -88,8 +88,9 @@ class X86CapturePlanTest {
 
     @Test
     void wrongPhysBaseIsRefused() throws Exception {
-        Map<String, String> vi = new java.util.HashMap<>(fixtureVmcoreinfo());
-        vi.put("NUMBER(phys_base)", "0");
+        // A later line overrides an earlier one (VmcoreinfoText's rule for a repeated key).
+        VmcoreinfoText vi = VmcoreinfoText.parse("vmcoreinfo.txt", Files.readString(Fixtures.dir(CASE)
+                .resolve("vmcoreinfo.txt")) + "NUMBER(phys_base)=0\n");
         CrashSources src = new CrashSources(List.of(new CrashSources.CpuNote(0, 0x3ec1c000L, 424)), 0x2d5a000L, 4096,
                 fixtureIomem(0x18000000L), vi, 0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> X86CoreHeader.segments(src, 0));

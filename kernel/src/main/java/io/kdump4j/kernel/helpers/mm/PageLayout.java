@@ -1,7 +1,10 @@
-package io.kdump4j.capture.classify;
+package io.kdump4j.kernel.helpers.mm;
 
+import io.kdump4j.format.io.Bytes;
 import io.kdump4j.format.io.DumpFormatException;
+import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.Vmcoreinfo;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -47,7 +50,7 @@ import java.util.OptionalLong;
  * ({@code PAGE_HUGETLB_MAPCOUNT_VALUE}) from kernel commit d99e3140a4d3 ("mm: turn
  * folio_test_hugetlb into a PageType") (in v6.9).
  */
-record PageLayout(
+public record PageLayout(
         int size,
         int flagsOffset,
         int mappingOffset,
@@ -77,7 +80,7 @@ record PageLayout(
         List<String> limitations) {
 
     /** Marks an offset, width or bit that VMCOREINFO does not give. */
-    static final int ABSENT = -1;
+    public static final int ABSENT = -1;
     private static final long TOP_BYTE = 0xff00_0000L;
 
     /**
@@ -88,7 +91,7 @@ record PageLayout(
      * address is (struct pages are never in the top 16 MiB of the address space), and it needs a
      * power-of-two {@code SIZE(page)}; anything else is the head's address.
      */
-    long compoundHead(long info, long page) {
+    public long compoundHead(long info, long page) {
         if ((info & 1) == 0) {
             return 0;
         }
@@ -102,7 +105,18 @@ record PageLayout(
         return m;
     }
 
-    static PageLayout from(String source, Vmcoreinfo vi) throws DumpFormatException {
+    /**
+     * The layout of {@code kernel}'s struct page, from its VMCOREINFO.
+     *
+     * @throws DumpFormatException when VMCOREINFO lacks or contradicts what every struct page
+     *     reader needs ({@code SIZE(page)}, {@code OFFSET(page.flags)})
+     */
+    public static PageLayout of(KernelDump kernel) throws DumpFormatException {
+        return from(kernel.dump().name(), kernel.vmcoreinfo());
+    }
+
+    /** The layout {@code vi} describes (tests give it damaged VMCOREINFO). */
+    public static PageLayout from(String source, Vmcoreinfo vi) throws DumpFormatException {
         List<String> missing = new ArrayList<>();
         long size = vi.size("page").orElseThrow(() -> bad(source, "VMCOREINFO has no SIZE(page)"));
         if (size < 32 || size > 256) {
@@ -178,8 +192,108 @@ record PageLayout(
                 offline, hugetlb, unaccepted, (int) orders, List.copyOf(missing));
     }
 
+    /** {@code page.flags} of the struct page at {@code b[off]}. */
+    public long flags(byte[] b, int off, ByteOrder order) {
+        return Bytes.s64(b, off + flagsOffset, order);
+    }
+
+    /** {@code page.mapping}; 0 when VMCOREINFO has no offset for it. */
+    public long mapping(byte[] b, int off, ByteOrder order) {
+        return mappingOffset == ABSENT ? 0 : Bytes.s64(b, off + mappingOffset, order);
+    }
+
+    /** {@code page._mapcount} (overlaid by {@code page_type}); -1 (unmapped, no type) when absent. */
+    public int mapcount(byte[] b, int off, ByteOrder order) {
+        return mapcountOffset == ABSENT ? -1 : Bytes.s32(b, off + mapcountOffset, order);
+    }
+
+    /** {@code page.private} (a free buddy block's order); 0 when absent. */
+    public long privateWord(byte[] b, int off, ByteOrder order) {
+        return privateOffset == ABSENT ? 0 : Bytes.s64(b, off + privateOffset, order);
+    }
+
+    /** {@code page.compound_head} / {@code compound_info}; 0 (not a tail) when absent. */
+    public long compoundInfo(byte[] b, int off, ByteOrder order) {
+        return compoundHeadOffset == ABSENT ? 0 : Bytes.s64(b, off + compoundHeadOffset, order);
+    }
+
+    /** Whether {@code flags} mark a compound head ({@code PG_head}). */
+    public boolean isHead(long flags) {
+        return (flags & headMask) != 0;
+    }
+
+    /**
+     * A compound head's order, read from its first tail page, which must follow it at
+     * {@code b[off + size()]}: {@code page[1].compound_order} while VMCOREINFO has that offset,
+     * else the low byte of the first tail's flags ({@code folio._flags_1}, v6.6+, and whenever
+     * the page types or {@code PG_hugetlb} say the kernel is that new). Unchecked: callers decide
+     * what an order too large or misaligned means.
+     */
+    public int compoundOrder(byte[] b, int off, ByteOrder order) {
+        int tail = off + size;
+        if (hugetlbType.isEmpty() && pgHugetlb == ABSENT && compoundOrderOffset != ABSENT) {
+            return narrow(b, tail + compoundOrderOffset, compoundOrderWidth, order);
+        }
+        return (int) (Bytes.s64(b, tail + flagsOffset, order) & 0xff);
+    }
+
+    /**
+     * Whether the compound head at {@code b[off]} (first tail following) is a hugetlb page: a page
+     * type since v6.9, {@code PG_hugetlb} in the first tail's flags in v6.6 to v6.8, the first
+     * tail's {@code compound_dtor == HUGETLB_PAGE_DTOR} before; false when VMCOREINFO tells none.
+     */
+    public boolean isHugetlbHead(byte[] b, int off, ByteOrder order, int mapcount) {
+        int tail = off + size;
+        if (hugetlbType.isPresent()) {
+            return isType(mapcount, hugetlbType);
+        }
+        if (pgHugetlb != ABSENT) {
+            return test(Bytes.s64(b, tail + flagsOffset, order), pgHugetlb);
+        }
+        return compoundOrderOffset != ABSENT && compoundDtorWidth != ABSENT && hugetlbDtor >= 0
+                && narrow(b, tail + compoundDtorOffset, compoundDtorWidth, order) == hugetlbDtor;
+    }
+
+    /** A free buddy block's head ({@code PageBuddy}); its order is {@link #privateWord}. */
+    public boolean isBuddy(int mapcount) {
+        return isType(mapcount, buddyType);
+    }
+
+    /** {@code PageOffline}: memory a balloon or hot-unplug driver took from the kernel. */
+    public boolean isOffline(int mapcount) {
+        return isType(mapcount, offlineType);
+    }
+
+    /** {@code PageUnaccepted}: a confidential guest's memory not yet accepted (a whole MAX_ORDER block). */
+    public boolean isUnaccepted(int mapcount) {
+        return isType(mapcount, unacceptedType);
+    }
+
+    /**
+     * Anonymous memory: {@code PAGE_MAPPING_ANON} (bit 0 of {@code mapping}) on a page that is
+     * not slab (a slab page's fields overlay {@code mapping}); false when slab pages cannot be
+     * recognised at all ({@link #knowsSlab}).
+     */
+    public boolean isAnon(long mapping, boolean slab) {
+        return knowsSlab() && (mapping & 1) != 0 && !slab;
+    }
+
+    /** {@code PG_private}: a cache page with buffers or other private data. */
+    public boolean isPrivate(long flags) {
+        return test(flags, pgPrivate);
+    }
+
+    /** {@code PG_hwpoison}: a page the hardware reported as corrupted. */
+    public boolean isHwpoison(long flags) {
+        return test(flags, pgHwpoison);
+    }
+
+    private static int narrow(byte[] b, int off, int width, ByteOrder order) {
+        return width == 2 ? Bytes.u16(b, off, order) : b[off] & 0xff;
+    }
+
     /** Whether the {@code _mapcount} value says the page is of the type {@code value} gives. */
-    boolean isType(int mapcount, OptionalLong value) {
+    public boolean isType(int mapcount, OptionalLong value) {
         if (value.isEmpty() || mapcountOffset == ABSENT) {
             return false;
         }
@@ -187,12 +301,12 @@ record PageLayout(
         return topByteTypes ? (mapcount & TOP_BYTE) == (v & TOP_BYTE) : mapcount == (int) v;
     }
 
-    boolean isSlab(long flags, int mapcount) {
+    public boolean isSlab(long flags, int mapcount) {
         return isType(mapcount, slabType) || (pgSlab != ABSENT && test(flags, pgSlab));
     }
 
     /** Whether slab pages can be recognised at all (else the anonymous test is unsafe). */
-    boolean knowsSlab() {
+    public boolean knowsSlab() {
         return pgSlab != ABSENT || (slabType.isPresent() && mapcountOffset != ABSENT);
     }
 
@@ -201,14 +315,15 @@ record PageLayout(
      * ({@code PG_swapcache} means that only with {@code PG_swapbacked}, which exists since
      * v4.10; before, it alone did).
      */
-    boolean isCache(long flags) {
+    public boolean isCache(long flags) {
         if (pgLru == ABSENT || pgSwapcache == ABSENT) {
             return false;
         }
         return test(flags, pgLru) || ((pgSwapbacked == ABSENT || test(flags, pgSwapbacked)) && test(flags, pgSwapcache));
     }
 
-    static boolean test(long flags, int bit) {
+    /** Whether flag {@code bit} is set; false for a bit VMCOREINFO does not give. */
+    public static boolean test(long flags, int bit) {
         return bit != ABSENT && (flags >>> bit & 1) != 0;
     }
 

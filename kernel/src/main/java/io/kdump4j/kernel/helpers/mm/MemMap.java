@@ -1,7 +1,8 @@
-package io.kdump4j.capture.classify;
+package io.kdump4j.kernel.helpers.mm;
 
 import io.kdump4j.format.io.DumpFormatException;
 import io.kdump4j.format.mem.MemoryFault;
+import io.kdump4j.kernel.KernelDump;
 import io.kdump4j.kernel.KernelMemory;
 import io.kdump4j.kernel.Vmcoreinfo;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.io.IOException;
  * <p>Heap: one {@code long} per section up to the highest PFN of the dump (8 bytes per 128 MiB
  * of x86_64 address space: 1 MiB for 16 TiB), checked against a limit before it is made.
  */
-final class MemMap {
+public final class MemMap {
     /** {@code SECTION_MARKED_PRESENT}: the section has memory (and, unless hot-removed, a mem_map). */
     private static final long SECTION_MARKED_PRESENT = 1;
     /** makedumpfile's {@code SECTION_MAP_MASK}: ~((1 << 5) - 1). */
@@ -53,12 +54,18 @@ final class MemMap {
         this.coded = coded;
     }
 
+    /** The section table of {@code kernel}, for struct pages of {@code layout}'s size. */
+    public static MemMap of(KernelDump kernel, PageLayout layout) throws IOException {
+        return read(kernel.dump().name(), kernel.vmcoreinfo(), kernel.memory(), layout.size(),
+                kernel.dump().memory().maxPfn());
+    }
+
     /**
-     * Reads the section table of the dumped kernel.
+     * Reads the section table {@code vi} describes.
      *
      * @param maxPfn one past the highest frame of the dump: sections beyond it are not read
      */
-    static MemMap read(String source, Vmcoreinfo vi, KernelMemory mem, int pageStructSize, long maxPfn)
+    public static MemMap read(String source, Vmcoreinfo vi, KernelMemory mem, int pageStructSize, long maxPfn)
             throws IOException {
         long root = required(source, vi.symbol("mem_section"), "SYMBOL(mem_section)");
         long roots = required(source, vi.length("mem_section"), "LENGTH(mem_section)");
@@ -135,18 +142,18 @@ final class MemMap {
     }
 
     /** Frames per section. */
-    long sectionPfns() {
+    public long sectionPfns() {
         return 1L << pfnSectionShift;
     }
 
     /** Whether the section of {@code pfn} has a mem_map. */
-    boolean has(long pfn) {
+    public boolean has(long pfn) {
         long s = pfn >>> pfnSectionShift;
         return s < coded.length && coded[(int) s] != 0;
     }
 
     /** The address of {@code pfn}'s struct page; {@link #has} must be true. */
-    long address(long pfn) {
+    public long address(long pfn) {
         return coded[(int) (pfn >>> pfnSectionShift)] + pfn * pageStructSize;
     }
 
@@ -155,7 +162,7 @@ final class MemMap {
      * {@code near} (a compound page's tails and head share the coded base: within one section
      * without VMEMMAP, everywhere with it); -1 when the address is not a struct page there.
      */
-    long pfnOf(long pageAddress, long near) {
+    public long pfnOf(long pageAddress, long near) {
         if (!has(near)) {
             return -1;
         }
