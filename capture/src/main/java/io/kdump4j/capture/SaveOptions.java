@@ -34,6 +34,8 @@ import java.util.Objects;
  *     descriptor slots of every later frame, so then pages go in PFN order.
  * @param encoder which compressor writes the pages ({@link PageCodec.Encoder#FASTEST} by default;
  *     {@link PageCodec.Encoder#MAKEDUMPFILE} writes makedumpfile's very bytes)
+ * @param lostPages how many pages of the source may fail to read before the save stops: up to
+ *     these limits an unreadable page is written as lost and the save goes on
  */
 public record SaveOptions(
         List<Integer> dumpLevels,
@@ -48,7 +50,8 @@ public record SaveOptions(
         Instant timestamp,
         Utsname utsname,
         WriteOrder writeOrder,
-        PageCodec.Encoder encoder) {
+        PageCodec.Encoder encoder,
+        LostPageLimits lostPages) {
 
     /** The default cycle: 2^16 frames, 8 KiB of each bitmap and 1.5 MiB of page descriptors. */
     public static final int DEFAULT_CYCLE_PFNS = 1 << 16;
@@ -66,6 +69,7 @@ public record SaveOptions(
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(writeOrder, "writeOrder");
         Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(lostPages, "lostPages");
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be 1 to 256, not " + threads);
         }
@@ -81,72 +85,77 @@ public record SaveOptions(
     public static SaveOptions defaults() {
         return new SaveOptions(List.of(DumpLevel.MAX), Compression.ZLIB, Container.KDUMP, false, 1,
                 DEFAULT_CYCLE_PFNS, PageClassifier.NONE, PageFilter.NONE, ProgressListener.NONE, null, null,
-                WriteOrder.KERNEL_FIRST, PageCodec.Encoder.FASTEST);
+                WriteOrder.KERNEL_FIRST, PageCodec.Encoder.FASTEST, LostPageLimits.DEFAULT);
     }
 
     public SaveOptions withLevels(int... levels) {
         return new SaveOptions(java.util.Arrays.stream(levels).boxed().toList(), compression, container, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withCompression(Compression c) {
         return new SaveOptions(dumpLevels, c, container, flattened, threads, cyclePfns, classifier, filter, listener,
-                timestamp, utsname, writeOrder, encoder);
+                timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     /** ELF output also sets compression to none. */
     public SaveOptions withContainer(Container c) {
         return new SaveOptions(dumpLevels, c == Container.ELF ? Compression.NONE : compression, c, flattened,
-                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder);
+                threads, cyclePfns, classifier, filter, listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withFlattened(boolean f) {
         return new SaveOptions(dumpLevels, compression, container, f, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, writeOrder, encoder);
+                listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withThreads(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, n, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, writeOrder, encoder);
+                listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withCyclePfns(int n) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, n, classifier, filter,
-                listener, timestamp, utsname, writeOrder, encoder);
+                listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withClassifier(PageClassifier c) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, c, filter,
-                listener, timestamp, utsname, writeOrder, encoder);
+                listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withFilter(PageFilter f) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, f,
-                listener, timestamp, utsname, writeOrder, encoder);
+                listener, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withListener(ProgressListener l) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                l, timestamp, utsname, writeOrder, encoder);
+                l, timestamp, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withTimestamp(Instant t) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, t, utsname, writeOrder, encoder);
+                listener, t, utsname, writeOrder, encoder, lostPages);
     }
 
     public SaveOptions withWriteOrder(WriteOrder w) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, w, encoder);
+                listener, timestamp, utsname, w, encoder, lostPages);
     }
 
     public SaveOptions withEncoder(PageCodec.Encoder e) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, utsname, writeOrder, e);
+                listener, timestamp, utsname, writeOrder, e, lostPages);
     }
 
     public SaveOptions withUtsname(Utsname u) {
         return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
-                listener, timestamp, u, writeOrder, encoder);
+                listener, timestamp, u, writeOrder, encoder, lostPages);
+    }
+
+    public SaveOptions withLostPageLimits(LostPageLimits l) {
+        return new SaveOptions(dumpLevels, compression, container, flattened, threads, cyclePfns, classifier, filter,
+                listener, timestamp, utsname, writeOrder, encoder, l);
     }
 }

@@ -19,10 +19,14 @@ import java.util.Map;
  * @param classifierFailures how often the page classifier failed on a frame (the frame was then
  *     kept: a bigger dump, never a missing page); 0 when it never failed
  * @param classifierProblem the first such failure's message, or null
+ * @param pagesLost pages of the source that could not be read (an I/O error, a corrupt
+ *     compressed page) and are marked lost in the dump, which is then incomplete
+ *     ({@link LostPageLimits}); 0 when every read succeeded
+ * @param lostProblem the first such read error, or null
  */
 public record SaveSummary(int dumpLevel, long pagesTotal, Map<PageClass, Long> pagesByClass, long pagesFiltered,
         long pagesNotWritten, long bytesIn, long bytesOut, Duration elapsed, long classifierFailures,
-        String classifierProblem) {
+        String classifierProblem, long pagesLost, String lostProblem) {
 
     public SaveSummary {
         pagesByClass = Map.copyOf(pagesByClass);

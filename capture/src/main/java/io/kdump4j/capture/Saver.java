@@ -40,7 +40,11 @@ import java.util.List;
  *   {@code TARGET}, and the directory is fsynced;</li>
  *   <li>when the file system fills up (ENOSPC) and more dump levels were given, the partial
  *   file is removed and the save starts again at the next level;</li>
- *   <li>when the last level does not fit, or the source cannot be read, what was written stays
+ *   <li>a page of the source that cannot be read is written as lost and the save goes on
+ *   ({@link LostPageLimits}: too many in a row or in all, and it stops as below); the finished
+ *   dump stays marked incomplete, and the result is {@link SaveResult.Status#INCOMPLETE} with
+ *   {@link SaveSummary#pagesLost()} saying how many;</li>
+ *   <li>when the last level does not fit, or the source cannot be read any more, what was written stays
  *   in {@code TARGET.incomplete}, marked incomplete in its header and readable, and the result
  *   says {@link SaveResult.Status#INCOMPLETE}. The file keeps its {@code .incomplete} name so that
  *   no script mistakes it for a finished dump: "a failed save leaves a dump marked incomplete,
@@ -134,7 +138,7 @@ public final class Saver {
             int level = options.dumpLevels().get(i);
             tried.add(level);
             boolean last = i == options.dumpLevels().size() - 1;
-            SaveStats stats = new SaveStats(level, present, options.listener());
+            SaveStats stats = new SaveStats(level, present, options.listener(), options.lostPages());
             WriteFailure failure = null;
             try (FileSink file = FileSink.create(partial)) {
                 DumpSink sink = options.flattened()
@@ -210,7 +214,7 @@ public final class Saver {
             throws IOException {
         SourceFacts facts = SourceFacts.of(source, kernel, options);
         int level = options.dumpLevels().get(0);
-        SaveStats stats = new SaveStats(level, WriteJob.presentPages(source), options.listener());
+        SaveStats stats = new SaveStats(level, WriteJob.presentPages(source), options.listener(), options.lostPages());
         FlattenedSink sink = new FlattenedSink(target, "the output stream");
         WriteFailure failure = null;
         try {

@@ -10,10 +10,14 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A real dump whose whole-page reads start failing after a given number of them (a disk error mid-way). */
+/**
+ * A real dump whose whole-page reads start failing after a given number of them (a disk error
+ * mid-way), or fail for chosen page frames only (bad sectors, an EIO of {@code /proc/vmcore}).
+ */
 final class FailingSource implements DumpFile {
     private final DumpFile real;
     private final long failAfter;
+    private final java.util.function.LongPredicate badPfn;
     private final AtomicLong reads = new AtomicLong();
     private final PhysicalMemory memory;
 
@@ -23,8 +27,18 @@ final class FailingSource implements DumpFile {
 
     /** With {@code concurrent}, says it can be read from several threads (the saver then reads on its compression threads). */
     FailingSource(DumpFile real, long failAfterReads, boolean concurrent) {
+        this(real, failAfterReads, pfn -> false, concurrent);
+    }
+
+    /** Whole-page reads of the frames {@code bad} accepts fail (an I/O error), every time. */
+    static FailingSource failingAt(DumpFile real, java.util.function.LongPredicate bad, boolean concurrent) {
+        return new FailingSource(real, Long.MAX_VALUE, bad, concurrent);
+    }
+
+    private FailingSource(DumpFile real, long failAfterReads, java.util.function.LongPredicate bad, boolean concurrent) {
         this.real = real;
         this.failAfter = failAfterReads;
+        this.badPfn = bad;
         PhysicalMemory m = real.memory();
         this.memory = new PhysicalMemory() {
             @Override
@@ -37,6 +51,9 @@ final class FailingSource implements DumpFile {
                 // Only whole-page reads count: the saver's own small reads (init_uts_ns) are not pages.
                 if (length == m.pageSize() && reads.incrementAndGet() > failAfter) {
                     throw new DumpFormatException(real.name(), paddr, "injected read error");
+                }
+                if (length == m.pageSize() && badPfn.test(paddr / length)) {
+                    throw new IOException("injected EIO at physical 0x" + Long.toHexString(paddr));
                 }
                 m.read(paddr, dst, dstOffset, length);
             }

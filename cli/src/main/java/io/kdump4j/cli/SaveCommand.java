@@ -215,6 +215,9 @@ final class SaveCommand implements Callable<Integer> {
         if (s.pagesNotWritten() > 0) {
             b.append(", NOT WRITTEN ").append(s.pagesNotWritten());
         }
+        if (s.pagesLost() > 0) {
+            b.append(", LOST (unreadable in the source) ").append(s.pagesLost());
+        }
         double secs = s.elapsed().toNanos() / 1e9;
         err.printf(Locale.ROOT, "kdump4j save: %d pages: %s%n", s.pagesTotal(), b);
         if (options.compression() != Compression.NONE) {

@@ -41,12 +41,22 @@ import java.util.List;
  * {@code exclude_zero_pages_cyclic()}), then the writing pass cuts them again and writes each
  * PT_LOAD header after its data. Headers of segments never written stay zero (PT_NULL), and
  * {@code e_flags} keeps {@link ElfConstants#DUMP_ELF_INCOMPLETE} until the last page is written.
+ *
+ * <p>A page of the source that cannot be read is left out of every PT_LOAD: it ends the segment
+ * before it ({@link SegmentBuilder#lost}), so that readers fault on it ("not in the dump") rather
+ * than read zeros, which is what a segment's {@code p_memsz} tail or its file data would say. ELF
+ * has no mark for a lost page, so this is the honest equivalent of the kdump format's: the page
+ * is missing, and {@code e_flags} keeps {@code DUMP_ELF_INCOMPLETE} in the finished file. Each
+ * such split takes a segment the plan did not count, so the table has room for
+ * {@value #SPARE_LOADS} more; the file's final {@code e_phnum} counts only the segments written.
  */
 public final class ElfWriter {
     private static final int DATA_BUFFER = 1 << 20;
     /** How much segment data may reach the target before its provisional header is rewritten. */
     static final long PROVISIONAL_EVERY_BYTES = 16L << 20;
     private static final byte[] ZEROS = new byte[1 << 16];
+    /** Program header slots beyond the plan, for segments split by unreadable pages. */
+    static final int SPARE_LOADS = 64;
 
     private final WriteJob job;
     private final SourceFacts facts;
@@ -59,6 +69,8 @@ public final class ElfWriter {
     private final List<LoadRegion> regions;
     private int machine;
     private long loads;
+    private long slots;
+    private long splits;
     private long phoff;
     private long shoff;
     private SequentialWriter data;
@@ -86,7 +98,8 @@ public final class ElfWriter {
     public void write() throws IOException {
         machine = job.source() instanceof ElfDump e ? e.machine() : ElfEncoder.machineNumber(facts.machine());
         loads = plan();
-        long phnum = loads + 1;
+        slots = loads + SPARE_LOADS;
+        long phnum = slots + 1;
         boolean extended = phnum >= ElfConstants.PN_XNUM;
         shoff = extended ? ElfEncoder.EHDR_SIZE : 0;
         phoff = ElfEncoder.EHDR_SIZE + (extended ? ElfEncoder.SHDR_SIZE : 0);
@@ -108,13 +121,22 @@ public final class ElfWriter {
             writeSegments();
             data.flush();
             flushPhdrs(phdrCount);
-            if (phdrIndex != loads) {
+            if (phdrIndex != loads && stats.pagesLost() == 0) {
                 throw new IOException("planned " + loads + " PT_LOAD segments but wrote " + phdrIndex
                         + ": the page filter or classifier answered differently on the second pass");
             }
-            sink.write(0, ElfEncoder.ehdr(order, machine, phnum, phoff, shoff, 0), 0, ElfEncoder.EHDR_SIZE);
+            // Only the segments written: the spare slots left go (the PT_LOADs are the first slots).
+            long written = phdrIndex + 1;
+            if (extended) {
+                sink.write(shoff, ElfEncoder.shdrForExtendedPhnum(order, written), 0, ElfEncoder.SHDR_SIZE);
+            }
+            sink.write(0, ElfEncoder.ehdr(order, machine, written, phoff, shoff,
+                    stats.pagesLost() == 0 ? 0 : ElfConstants.DUMP_ELF_INCOMPLETE), 0, ElfEncoder.EHDR_SIZE);
         } catch (TargetWriteException | SourceReadException e) {
             throw new WriteFailure(e, salvage(e));
+        }
+        if (stats.pagesLost() > 0) {
+            throw new WriteFailure(stats.lostProblem(), true);
         }
     }
 
@@ -151,18 +173,20 @@ public final class ElfWriter {
         }
         PageReader reader = new PageReader(memory);
         try (PagePipeline p = new PagePipeline(reader, null, excludeZero, job.options().filter(),
-                job.options().threads(), page -> counter.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED,
-                        null, 0))) {
+                job.options().threads(), page -> {
+                    if (page.outcome() == EncodedPage.Outcome.LOST) {
+                        // Planned as the writing pass will most likely find it; if the source answers
+                        // differently then, the spare slots take the difference.
+                        counter.lost(page.pfn());
+                    } else {
+                        counter.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED, null, 0);
+                    }
+                })) {
             for (LoadRegion r : regions) {
                 counter.startRegion(r);
                 for (long pfn = counter.firstPfn(r); pfn < counter.endPfn(r); pfn++) {
                     if (job.candidate(pfn)) {
-                        try {
-                            p.add(pfn);
-                        } catch (SourceReadException e) {
-                            // Planned as dumped: the writing pass stops at this page and marks the dump incomplete.
-                            counter.page(pfn, true, null, 0);
-                        }
+                        p.add(pfn);
                     } else {
                         p.pass(pfn);
                     }
@@ -219,6 +243,10 @@ public final class ElfWriter {
                                 stats.countAbsent();
                             }
                         }
+                        case LOST -> {
+                            lost(page.pfn(), page.lostCause());
+                            return;
+                        }
                     }
                     builder.page(page.pfn(), page.outcome() == EncodedPage.Outcome.STORED, page.data(),
                             page.offset());
@@ -238,6 +266,20 @@ public final class ElfWriter {
         } finally {
             stats.report();
         }
+    }
+
+    /**
+     * An unreadable page: counted (which stops the save past the limits), and cut out of the
+     * segments; a split beyond the spare slots stops the save too.
+     */
+    private void lost(long pfn, SourceReadException cause) throws IOException {
+        if (builder.segmentOpen() && ++splits > SPARE_LOADS) {
+            throw new SourceReadException(pfn, new IOException("more than " + SPARE_LOADS
+                    + " separate ranges of unreadable pages: the ELF dump has no room for more segments, so the save"
+                    + " stops (the kdump format has no such limit): " + cause.getMessage(), cause));
+        }
+        stats.countLost(pfn, cause);
+        builder.lost(pfn);
     }
 
     /** A PT_LOAD whose file data were the last {@code filesz} bytes written; offset 0 when it has none, as makedumpfile. */
@@ -265,7 +307,7 @@ public final class ElfWriter {
     private void provisional(long justGiven) throws IOException {
         long committed = data.committed();
         if (committed - provisionalAt < PROVISIONAL_EVERY_BYTES || builder == null || !builder.segmentOpen()
-                || phdrCount != 0 || phdrIndex >= loads) {
+                || phdrCount != 0 || phdrIndex >= slots) {
             return;
         }
         long segStart = data.position() - builder.openFilesz() - justGiven;
@@ -283,9 +325,9 @@ public final class ElfWriter {
     /** Writes the first {@code n} buffered PT_LOAD headers (their data is already in the target). */
     private void flushPhdrs(int n) throws IOException {
         if (n > 0) {
-            if (phdrIndex + n > loads) {
-                throw new IOException("more PT_LOAD segments than planned (" + loads
-                        + "): the page filter or classifier answered differently on the second pass");
+            if (phdrIndex + n > slots) {
+                throw new IOException("more PT_LOAD segments than planned (" + loads + " and " + SPARE_LOADS
+                        + " spare): the page filter or classifier answered differently on the second pass");
             }
             sink.write(phoff + (1 + phdrIndex) * ElfEncoder.PHDR_SIZE, phdrs, 0, n * ElfEncoder.PHDR_SIZE);
             phdrIndex += n;

@@ -111,6 +111,27 @@ final class SegmentBuilder {
         filesz += len;
     }
 
+    /**
+     * A frame of the region that could not be read: it ends the open segment, so that the frame
+     * lies in no PT_LOAD and readers fault on it instead of reading zeros. Excluded frames just
+     * before it are settled by the usual rule (a long run becomes the ended segment's
+     * {@code p_memsz} tail, a short one zeros in its file data); the next dumped frame opens a new
+     * segment.
+     */
+    void lost(long pfn) throws IOException {
+        long base = pfn * pageSize;
+        if (Math.min(base + pageSize, region.end()) <= Math.max(base, region.paddr()) || !open) {
+            return;
+        }
+        if (pending > 0 && pendingPages < PFN_EXCLUDED) {
+            emitter.zeros(pending);
+            filesz += pending;
+            pending = 0;
+        }
+        emitter.segment(segPaddr, vaddr(segPaddr), filesz, filesz + pending);
+        open = false;
+    }
+
     /** Whether a segment is open (started, not yet given to {@link Emitter#segment}). */
     boolean segmentOpen() {
         return open;

@@ -44,6 +44,8 @@ import java.util.List;
  *
  * <p>Done differently, for dumps cut short:
  * <ul>
+ *   <li>A page of the source that cannot be read is written as lost (see {@code accept}) and the
+ *   save goes on, within {@link io.kdump4j.capture.LostPageLimits}; makedumpfile stops at it.</li>
  *   <li>The header is first written with {@code DUMP_DH_COMPRESSED_INCOMPLETE} set and rewritten
  *   without it after the last page: a dump cut short by anything, even a killed process, says so.</li>
  *   <li>Both bitmaps are written whole before any page, and in a seekable file the descriptor
@@ -133,11 +135,17 @@ public final class KdumpWriter {
             }
             writeCycles();
             data.flush();
-            sink.write(0, header.withStatus(header.status() & ~DiskDumpHeader.STATUS_INCOMPLETE).encode(), 0,
-                    pageSize);
+            if (stats.pagesLost() == 0) {
+                sink.write(0, header.withStatus(header.status() & ~DiskDumpHeader.STATUS_INCOMPLETE).encode(), 0,
+                        pageSize);
+            }
         } catch (TargetWriteException | SourceReadException e) {
             stats.countNotWritten(Math.max(0, planned - written));
             throw new WriteFailure(e, salvage(e));
+        }
+        if (stats.pagesLost() > 0) {
+            // Every page is written, but some as lost: the header keeps DUMP_DH_COMPRESSED_INCOMPLETE.
+            throw new WriteFailure(stats.lostProblem(), true);
         }
     }
 
@@ -415,6 +423,15 @@ public final class KdumpWriter {
                 data.write(p.data(), p.offset(), p.length());
                 addDesc(at, p.length(), p.flags(), at + p.length());
                 stats.count(PageClass.KEPT);
+            }
+            case LOST -> {
+                // makedumpfile's mark for a page it meant to write but could not (ENOSPC): dumpable in
+                // the 2nd bitmap, page descriptor all zeros (offset 0), in a dump whose header says
+                // DUMP_DH_COMPRESSED_INCOMPLETE. kdump4j reads it as lost (not as excluded or zero),
+                // and so do readers that know makedumpfile's incomplete dumps. An unreadable page of
+                // the source is exactly such a page. The end 0 keeps the descriptor through a salvage.
+                stats.countLost(p.pfn(), p.lostCause());
+                addDesc(0, 0, 0, 0);
             }
             case PASSED -> throw new IllegalStateException("the kdump writer passes no frames through the pipeline");
         }

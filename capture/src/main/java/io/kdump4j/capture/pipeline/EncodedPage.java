@@ -15,7 +15,9 @@ public final class EncodedPage {
         /** Left out by the content filter. */
         FILTERED,
         /** Never read: excluded before the pipeline (by class), passed through to keep PFN order. */
-        PASSED
+        PASSED,
+        /** The source could not be read there ({@link #lostCause()}): the writer marks the page lost. */
+        LOST
     }
 
     private long pfn;
@@ -24,6 +26,13 @@ public final class EncodedPage {
     private byte[] data;
     private int offset;
     private int length;
+    private SourceReadException lostCause;
+
+    EncodedPage lost(long pfn, SourceReadException cause) {
+        set(pfn, Outcome.LOST, 0, null, 0, 0);
+        this.lostCause = cause;
+        return this;
+    }
 
     EncodedPage set(long pfn, Outcome outcome, int flags, byte[] data, int offset, int length) {
         this.pfn = pfn;
@@ -32,6 +41,7 @@ public final class EncodedPage {
         this.data = data;
         this.offset = offset;
         this.length = length;
+        this.lostCause = null;
         return this;
     }
 
@@ -63,5 +73,10 @@ public final class EncodedPage {
     /** The stored length. */
     public int length() {
         return length;
+    }
+
+    /** Why the source could not be read; null unless {@link Outcome#LOST}. */
+    public SourceReadException lostCause() {
+        return lostCause;
     }
 }

@@ -26,9 +26,8 @@ final class PageBatch {
     final java.util.ArrayList<Integer> markAt = new java.util.ArrayList<>();
     /** Whether the pages are still to be read (by the thread that encodes the batch). */
     boolean unread;
-    /** The first entry that could not be read, or -1; entries from it on are neither encoded nor delivered. */
-    int failedAt = -1;
-    SourceReadException failure;
+    /** Why entry i could not be read, or null: such an entry is delivered as {@link EncodedPage.Outcome#LOST}. */
+    final SourceReadException[] lost;
 
     PageBatch(int capacity, int pageSize, int outCapacity) {
         this.capacity = capacity;
@@ -41,14 +40,20 @@ final class PageBatch {
         this.flags = new int[capacity];
         this.offset = new int[capacity];
         this.length = new int[capacity];
+        this.lost = new SourceReadException[capacity];
     }
 
-    /** Reads entry {@code i}. */
-    void read(PageReader reader, int i, int pageSize, boolean findZero) throws SourceReadException {
-        if (findZero) {
-            zero[i] = reader.readUnlessZero(pfns[i], in, i * pageSize);
-        } else {
-            reader.read(pfns[i], in, i * pageSize);
+    /** Reads entry {@code i}; one that cannot be read is marked lost. */
+    void read(PageReader reader, int i, int pageSize, boolean findZero) {
+        try {
+            if (findZero) {
+                zero[i] = reader.readUnlessZero(pfns[i], in, i * pageSize);
+            } else {
+                reader.read(pfns[i], in, i * pageSize);
+            }
+            lost[i] = null;
+        } catch (SourceReadException e) {
+            lost[i] = e;
         }
     }
 
@@ -57,24 +62,16 @@ final class PageBatch {
         markers.clear();
         markAt.clear();
         unread = false;
-        failedAt = -1;
-        failure = null;
     }
 
     /**
-     * Reads the pages not passed through, stopping at the first that fails; with {@code findZero}
+     * Reads the pages not passed through, marking those that fail lost; with {@code findZero}
      * tells zero pages (without copying them, from a mapped source).
      */
     void read(PageReader reader, int pageSize, boolean findZero) {
         for (int i = 0; i < count; i++) {
             if (!passed[i]) {
-                try {
-                    read(reader, i, pageSize, findZero);
-                } catch (SourceReadException e) {
-                    failedAt = i;
-                    failure = e;
-                    return;
-                }
+                read(reader, i, pageSize, findZero);
             }
         }
     }

@@ -34,13 +34,16 @@ final class PageEncoder {
         return kind == null ? 0 : (pages - 1) * pageSize + PageCodec.create(kind).maxCompressedLength(pageSize);
     }
 
-    /** Encodes pages {@code [0, b.count)} of the batch, or up to the first page that could not be read. */
+    /** Encodes pages {@code [0, b.count)} of the batch; those that could not be read are lost. */
     void encode(PageBatch b) {
         int out = 0;
-        int end = b.failedAt >= 0 ? b.failedAt : b.count;
-        for (int i = 0; i < end; i++) {
+        for (int i = 0; i < b.count; i++) {
             if (b.passed[i]) {
                 b.outcome[i] = EncodedPage.Outcome.PASSED;
+                continue;
+            }
+            if (b.lost[i] != null) {
+                b.outcome[i] = EncodedPage.Outcome.LOST;
                 continue;
             }
             int off = i * pageSize;

@@ -25,10 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the threads too. Memory is bounded: at most {@code 2 * threads + 1} batches are in flight, and
  * batches are recycled; nothing is allocated per page.
  *
- * <p>When a source read fails, every page before it is still delivered, then the
- * {@link SourceReadException} is thrown: the dump keeps everything up to the bad page. Where the
- * calling thread reads, it is thrown by the {@link #add} of the bad page; where the compression
- * threads read, by the {@link #add} or {@link #flush} that delivers its batch.
+ * <p>A page that cannot be read is delivered in its place as {@link EncodedPage.Outcome#LOST},
+ * with the {@link SourceReadException} that says why, and the pipeline goes on: whether the save
+ * goes on too is the sink's decision ({@link SaveStats#countLost}), which may throw from the
+ * {@link #add}, {@link #mark} or {@link #flush} that delivers the page; every page before it has
+ * been delivered then.
  */
 public final class PagePipeline implements AutoCloseable {
     static final int BATCH = 128;
@@ -70,7 +71,7 @@ public final class PagePipeline implements AutoCloseable {
     /**
      * @param encoder which compressor of {@code codec} writes the pages
      * @param concurrentReads whether the compression threads may read the pages (the source must
-     *     allow concurrent reads); read failures then surface when their batch is delivered
+     *     allow concurrent reads); unreadable pages then surface when their batch is delivered
      */
     public PagePipeline(PageReader reader, PageCodec.Kind codec, PageCodec.Encoder encoder, boolean excludeZero,
             PageFilter filter, int threads, boolean concurrentReads, Sink sink) {
@@ -111,12 +112,7 @@ public final class PagePipeline implements AutoCloseable {
         if (readInWorkers) {
             b.unread = true;
         } else {
-            try {
-                b.read(reader, i, pageSize, excludeZero);
-            } catch (SourceReadException e) {
-                flush();
-                throw e;
-            }
+            b.read(reader, i, pageSize, excludeZero);
         }
         b.count = i + 1;
         if (b.count == b.capacity) {
@@ -202,9 +198,17 @@ public final class PagePipeline implements AutoCloseable {
         }
     }
 
-    /** Hands a batch's pages to the sink, then recycles it; throws its read failure after its good pages. */
+    /** Hands a batch's pages to the sink, then recycles it (also when the sink throws). */
     private void deliver(PageBatch b, boolean readElsewhere) throws IOException {
-        int end = b.failedAt >= 0 ? b.failedAt : b.count;
+        try {
+            deliverPages(b, readElsewhere);
+        } finally {
+            spare.addLast(b);
+        }
+    }
+
+    private void deliverPages(PageBatch b, boolean readElsewhere) throws IOException {
+        int end = b.count;
         int read = 0;
         int m = 0;
         int marks = b.markers.size();
@@ -216,10 +220,12 @@ public final class PagePipeline implements AutoCloseable {
             if (o == EncodedPage.Outcome.STORED) {
                 sink.accept(view.set(b.pfns[i], o, b.flags[i], b.flags[i] != 0 ? b.out : b.in, b.offset[i],
                         b.length[i]));
+            } else if (o == EncodedPage.Outcome.LOST) {
+                sink.accept(view.lost(b.pfns[i], b.lost[i]));
             } else {
                 sink.accept(view.set(b.pfns[i], o, 0, null, 0, 0));
             }
-            if (o != EncodedPage.Outcome.PASSED) {
+            if (o != EncodedPage.Outcome.PASSED && o != EncodedPage.Outcome.LOST) {
                 read++;
             }
         }
@@ -228,11 +234,6 @@ public final class PagePipeline implements AutoCloseable {
         }
         if (readElsewhere && b.unread) {
             reader.countRead((long) read * pageSize);
-        }
-        SourceReadException failure = b.failure;
-        spare.addLast(b);
-        if (failure != null) {
-            throw failure;
         }
     }
 

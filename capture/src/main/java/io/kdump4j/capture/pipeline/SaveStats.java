@@ -1,5 +1,6 @@
 package io.kdump4j.capture.pipeline;
 
+import io.kdump4j.capture.LostPageLimits;
 import io.kdump4j.capture.PageClass;
 import io.kdump4j.capture.ProgressListener;
 import io.kdump4j.capture.SaveSummary;
@@ -24,8 +25,17 @@ public final class SaveStats {
     private PageReader reader;
     private java.util.function.LongSupplier bytesOut = () -> 0;
     private long bytesToRead;
+    private final LostPageLimits lostLimits;
+    private long pagesLost;
+    private long lostInARow;
+    private SourceReadException firstLost;
 
     public SaveStats(int dumpLevel, long pagesTotal, ProgressListener listener) {
+        this(dumpLevel, pagesTotal, listener, LostPageLimits.DEFAULT);
+    }
+
+    public SaveStats(int dumpLevel, long pagesTotal, ProgressListener listener, LostPageLimits lostLimits) {
+        this.lostLimits = lostLimits;
         this.dumpLevel = dumpLevel;
         this.pagesTotal = pagesTotal;
         this.listener = listener;
@@ -66,12 +76,61 @@ public final class SaveStats {
     /** Counts a frame handled with this class. */
     public void count(PageClass c) {
         byClass[c.ordinal()]++;
+        if (c == PageClass.KEPT || c == PageClass.ZERO) {
+            lostInARow = 0;
+        }
         done();
     }
 
     public void countFiltered() {
         pagesFiltered++;
+        lostInARow = 0;
         done();
+    }
+
+    /**
+     * Counts a page of the source that could not be read, which the writer then marks lost, in the
+     * order pages are written; throws when that passes a {@link LostPageLimits limit}, and the save
+     * stops there (the page is not counted then: it is among those not written).
+     */
+    public void countLost(long pfn, SourceReadException cause) throws SourceReadException {
+        if (lostInARow + 1 >= lostLimits.consecutive() || pagesLost + 1 >= lostLimits.total()) {
+            boolean row = lostInARow + 1 >= lostLimits.consecutive();
+            throw new SourceReadException(pfn, new java.io.IOException((row ? (lostInARow + 1) + " pages in a row"
+                    : (pagesLost + 1) + " pages in all") + " could not be read, so the save stops (the source looks gone;"
+                    + " at most " + (row ? lostLimits.consecutive() + " in a row" : lostLimits.total() + " in all")
+                    + " are written as lost): " + rootMessage(cause), cause));
+        }
+        if (firstLost == null) {
+            firstLost = cause;
+            listener.warning(cause.getMessage() + "; the page is written as lost and the save goes on");
+        }
+        pagesLost++;
+        lostInARow++;
+        done();
+    }
+
+    private static String rootMessage(SourceReadException e) {
+        return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    }
+
+    /** Pages of the source that could not be read and are marked lost in the dump. */
+    public long pagesLost() {
+        return pagesLost;
+    }
+
+    /**
+     * Why a dump whose every page was written is still incomplete: the pages lost to read errors;
+     * null when none was.
+     */
+    public SourceReadException lostProblem() {
+        if (pagesLost == 0) {
+            return null;
+        }
+        return new SourceReadException(firstLost.pfn(), new java.io.IOException(pagesLost
+                + (pagesLost == 1 ? " page" : " pages") + " of the source could not be read and "
+                + (pagesLost == 1 ? "is" : "are") + " marked lost in the dump (first: " + rootMessage(firstLost) + ")",
+                firstLost));
     }
 
     /** A frame handled that the source does not hold (inside an ELF region, excluded or lost in the source). */
@@ -119,6 +178,6 @@ public final class SaveStats {
         }
         return new SaveSummary(dumpLevel, pagesTotal, m, pagesFiltered, pagesNotWritten, bytesIn(),
                 bytesOut.getAsLong(), Duration.ofNanos(System.nanoTime() - started), classifierFailures.get(),
-                classifierProblem);
+                classifierProblem, pagesLost, firstLost == null ? null : firstLost.getMessage());
     }
 }
