@@ -20,4 +20,4 @@ fi
 cd "$root"
 exec mvn -B -ntp -Pe2e -pl cli -am test -Dtest=SystemCycleE2eTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dkdump4j.system=true -Dkdump4j.system.deb="$deb" -Dkdump4j.system.crashkernel="${CRASHKERNEL:-}" \
-  -Dkdump4j.system.crashes="${CRASHES:-2}" -Dkdump4j.system.upgrade="$([ "${UPGRADE:-yes}" = no ] && echo false || echo true)" "$@"
+  -Dkdump4j.system.crashes="${CRASHES:-1}" -Dkdump4j.system.upgrade="$([ "${UPGRADE:-no}" = yes ] && echo true || echo false)" "$@"

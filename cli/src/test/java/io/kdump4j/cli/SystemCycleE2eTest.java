@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class SystemCycleE2eTest {
     static final int TIMEOUT_S = Integer.getInteger("kdump4j.system.timeout", 900);
-    static final int CRASHES = Integer.getInteger("kdump4j.system.crashes", 2);
-    static final boolean UPGRADE = Boolean.parseBoolean(System.getProperty("kdump4j.system.upgrade", "true"));
+    static final int CRASHES = Integer.getInteger("kdump4j.system.crashes", 1);
+    static final boolean UPGRADE = Boolean.parseBoolean(System.getProperty("kdump4j.system.upgrade", "false"));
     static final String CRASHKERNEL = System.getProperty("kdump4j.system.crashkernel", "");
 
     /** A console line the host time-stamped. */
