@@ -25,4 +25,9 @@ unshare -m --propagation private sh -c '
   || { tail -5 "$scratch/log" >&2; exit 1; }
 [ -s "$scratch/kdump4j.aot" ] || { echo "package-aot: the training wrote no cache" >&2; exit 1; }
 install -m 0644 "$scratch/kdump4j.aot" "$out"
+# The cache holds code (the archived adapters) made for this build machine's CPU: on a CPU without
+# one of its features (a QEMU TCG guest, an older server) the JVM dies with SIGILL in an
+# AdapterBlob. /usr/bin/kdump4j uses the cache only on a CPU with every flag listed here.
+grep -m 1 '^flags' /proc/cpuinfo | sed 's/^flags[[:space:]]*:[[:space:]]*//' > "$out.cpu"
+chmod 0644 "$out.cpu"
 echo "package-aot: $(du -h "$out" | cut -f1) AOT cache trained with: kdump4j ${train[*]}" >&2

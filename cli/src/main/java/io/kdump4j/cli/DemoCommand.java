@@ -35,9 +35,16 @@ final class DemoCommand implements Callable<Integer> {
             + "QEMU (scripts/e2e-arm64.sh: kdump4j's kexec_load, sysrq-c, capture) and read the dump it saved")
     String arch;
 
+    @Option(names = "--system", description = "first run the real installed-system cycle on x86_64 "
+            + "(scripts/system-cycle.sh: a Debian 12 image booted by its own GRUB, apt install of the .deb, kdump4j "
+            + "enable, reboot, kdump4j test --yes, the capture into /var/crash, the kernel upgrade; CRASHKERNEL=SIZE, "
+            + "CRASHES=N) and read the last dump it saved")
+    boolean system;
+
     @Override
     public Integer call() throws IOException {
-        Path p = dump != null ? dump : arch != null && (arch.equals("arm64") || arch.equals("aarch64")) ? arm64Cycle()
+        Path p = dump != null ? dump : system ? systemCycle()
+                : arch != null && (arch.equals("arm64") || arch.equals("aarch64")) ? arm64Cycle()
                 : defaultDump();
         try (DumpFile d = Dumps.open(p)) {
             DumpInfo info = DumpInfo.of(d, Files.size(p));
@@ -79,6 +86,41 @@ final class DemoCommand implements Callable<Integer> {
         // kdump4j save in the capture kernel writes "vmcore"; the NO_JAVA variant's dd copy "vmcore.elf".
         Path dir = Path.of(cache, "e2e-arm64", "demo");
         return Files.exists(dir.resolve("vmcore")) ? dir.resolve("vmcore") : dir.resolve("vmcore.elf");
+    }
+
+    /**
+     * Runs scripts/system-cycle.sh (its output goes to the terminal) and returns the last dump the
+     * installed system saved (SystemCycleE2eTest copies each into system/last/results/N-RELEASE/).
+     */
+    private static Path systemCycle() throws IOException {
+        String root = System.getProperty("kdump4j.root", System.getenv().getOrDefault("KDUMP4J_ROOT", "."));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(root).resolve("scripts/system-cycle.sh").toString()).inheritIO();
+        try {
+            int rc = pb.start().waitFor();
+            if (rc != 0) {
+                throw new IOException("scripts/system-cycle.sh exited " + rc + ": the installed-system cycle failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the installed-system cycle ran", e);
+        }
+        String cache = System.getenv().getOrDefault("KDUMP4J_CACHE", System.getProperty("user.home") + "/.cache/kdump4j");
+        Path results = Path.of(cache, "system", "last", "results");
+        try (var s = Files.list(results)) {
+            List<Path> dumps = s.filter(d -> Files.isRegularFile(d.resolve("vmcore"))).sorted().toList();
+            if (dumps.isEmpty()) {
+                throw new NoSuchFileException(results.toString(), null, "the installed-system cycle left no dump");
+            }
+            // One line per saved dump (issue 14): <dump dir> saver=<saver> complete|incomplete.
+            for (Path d : dumps) {
+                String status = Files.readString(d.resolve("status.json"));
+                java.util.regex.Matcher saver = java.util.regex.Pattern.compile("\"saver\": \"([^\"]+)\"").matcher(status);
+                System.out.println(Files.readString(d.resolve("dir")).strip() + " saver=" + (saver.find() ? saver.group(1) : "?")
+                        + " " + (status.contains("\"status\": \"complete\"") ? "complete" : "incomplete")
+                        + " (kernel " + d.getFileName().toString().replaceFirst("^\\d+-", "") + ")");
+            }
+            return dumps.getLast().resolve("vmcore");
+        }
     }
 
     private static Path defaultDump() throws NoSuchFileException {
