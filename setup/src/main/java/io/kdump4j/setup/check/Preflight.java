@@ -394,12 +394,14 @@ public final class Preflight {
             return;
         }
         String release = host.readLine("/proc/sys/kernel/osrelease").orElse("RELEASE");
-        add("analysis.symbols", Severity.WARNING, "VMCOREINFO does not name the kallsyms tables (missing "
+        // A kernel before 6.0: analysis finds the tables by their shape (kernel KallsymsScan, proven
+        // on bullseye's 5.10 in the kernel matrix); a System.map is the way out if that fails.
+        add("analysis.symbols", Severity.INFO, "VMCOREINFO does not name the kallsyms tables (missing "
                         + String.join(", ", missing) + ")",
-                "kdump4j can capture and save this kernel's dumps and read their log, but ps, mod, kmem, bt and "
-                        + "analyze need the kernel's symbols from a System.map or vmlinux (Debian's "
-                        + "/boot/System.map-" + release + " is only a stub)",
-                "keep this kernel's symbols beside the dumps: install linux-image-" + release + "-dbg and run "
+                "kdump4j finds them by their shape in the dump and checks them against VMCOREINFO's own symbols; "
+                        + "should that fail on a dump, ps, mod, kmem, bt and analyze need the kernel's symbols from "
+                        + "a System.map or vmlinux (Debian's /boot/System.map-" + release + " is only a stub)",
+                "to be safe, keep this kernel's symbols beside the dumps: install linux-image-" + release + "-dbg and run "
                         + "nm /usr/lib/debug/boot/vmlinux-" + release + " > System.map-" + release
                         + ", then analyse with --system-map System.map-" + release + " (or --vmlinux)");
     }
