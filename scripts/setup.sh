@@ -27,11 +27,8 @@ fi
 # chroot of its suite to build the lab's module in (mmdebstrap; needs root, as CI has).
 if [ "$(id -u)" -eq 0 ]; then
   "$root/scripts/setup-crashlab.sh" >/dev/null
-  # The real installed-system cycle's Debian 12 disk image (mmdebstrap, GRUB; SystemCycleE2eTest).
-  "$root/scripts/setup-system-image.sh" >/dev/null
 else
   echo "setup: the crash lab needs root (scripts/setup-crashlab.sh); CrashlabTest will skip" >&2
-  echo "setup: the installed-system image needs root (scripts/setup-system-image.sh); scripts/test.sh makes it then" >&2
 fi
 . "$root/scripts/find-java.sh"
 kdump4j_find_java
