@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The installed Debian system of the real-system cycle (issue 13 item 5, issue 14 item 6;
-# cli's SystemCycleE2eTest, `bin/kdump4j demo --system`): a Debian 12 (bookworm) amd64 disk image
+# cli's SystemCycleE2eRun, `bin/kdump4j demo --system`): a Debian 12 (bookworm) amd64 disk image
 # made with mmdebstrap from Debian's archive, booted by its own GRUB under QEMU's SeaBIOS.
 #
 #   scripts/setup-system-image.sh      prints the image's folder on its last line

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The real-system cycle's driver (tests/e2e/README.md, cli's SystemCycleE2eTest): runs inside
+# The real-system cycle's driver (tests/e2e/README.md, cli's SystemCycleE2eRun): runs inside
 # the installed Debian image (scripts/setup-system-image.sh) at every boot, from the test disk
 # (label K4JTEST, mounted on /mnt/test by the image's kdump4j-e2e.service), doing what a user
 # would type. The step reached is kept in /mnt/test/state across the reboots and crashes:

@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * Runs scripts/system-cycle.sh (its output goes to the terminal) and returns the last dump the
-     * installed system saved (SystemCycleE2eTest copies each into system/last/results/N-RELEASE/).
+     * installed system saved (SystemCycleE2eRun copies each into system/last/results/N-RELEASE/).
      */
     private static Path systemCycle() throws IOException {
         String root = System.getProperty("kdump4j.root", System.getenv().getOrDefault("KDUMP4J_ROOT", "."));
