@@ -78,12 +78,12 @@ public final class Kallsyms {
      * {@code kallsyms_relative_base} (BASE_RELATIVE only, else 0).
      */
     record Tables(long numSyms, long names, long tokenTable, long tokenIndex, long offsets, long relativeBase,
-                  Scheme scheme, String source) {
+                  Scheme scheme) {
         static Tables fromVmcoreinfo(KernelDump k) {
             Scheme s = Kallsyms.scheme(k);
             return new Tables(sym(k, "kallsyms_num_syms"), sym(k, "kallsyms_names"), sym(k, "kallsyms_token_table"),
                     sym(k, "kallsyms_token_index"), sym(k, "kallsyms_offsets"),
-                    s == Scheme.BASE_RELATIVE ? sym(k, "kallsyms_relative_base") : 0, s, "VMCOREINFO");
+                    s == Scheme.BASE_RELATIVE ? sym(k, "kallsyms_relative_base") : 0, s);
         }
     }
 

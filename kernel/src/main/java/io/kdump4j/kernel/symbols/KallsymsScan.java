@@ -171,12 +171,12 @@ final class KallsymsScan {
             // before 6.4: offsets, relative base, count; absolute addresses right before the count
             long base = numSyms - 8;
             out.add(new Kallsyms.Tables(numSyms, names, table, x, base - align8(4 * n), base,
-                    Kallsyms.Scheme.BASE_RELATIVE, "scan"));
-            out.add(new Kallsyms.Tables(numSyms, names, table, x, numSyms - 8 * n, 0, Kallsyms.Scheme.ABSOLUTE, "scan"));
+                    Kallsyms.Scheme.BASE_RELATIVE));
+            out.add(new Kallsyms.Tables(numSyms, names, table, x, numSyms - 8 * n, 0, Kallsyms.Scheme.ABSOLUTE));
             // from 6.4 on: the offsets, then the base, after the token index
             long offsets = align8(x + 512);
             out.add(new Kallsyms.Tables(numSyms, names, table, x, offsets, align8(offsets + 4 * n),
-                    Kallsyms.Scheme.BASE_RELATIVE, "scan"));
+                    Kallsyms.Scheme.BASE_RELATIVE));
         }
         return out;
     }
